@@ -1,0 +1,92 @@
+//! Command-line parsing, dispatch and exit codes.
+
+mod database;
+mod plugins;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use flowdb::Error;
+use flowdb::plugin::{PluginRegistry, SearchPath};
+
+/// The version of the `--json` envelopes; bumped when a field changes meaning or disappears.
+pub(crate) const JSON_SCHEMA_VERSION: u32 = 1;
+
+const EXIT_CODES: &str = "Exit codes: 0 success, 1 unexpected error, 2 bad command line, \
+3 bad configuration (setting, config file, malformed URL), 4 plugin problem (no plugin for the \
+scheme, plugin failed to load, unknown plugin), 5 database problem (unreachable, credentials, \
+timeout, failed statement).";
+
+/// flowdb: the database layer of a workflow-orchestration server, dialects as plugins.
+#[derive(Debug, Parser)]
+#[command(name = "flowdb", version, about, after_help = EXIT_CODES)]
+pub(crate) struct Cli {
+    /// Look for plugins here first (a directory or a manifest file); repeatable.
+    #[arg(long = "plugin-path", global = true, value_name = "PATH")]
+    plugin_paths: Vec<PathBuf>,
+
+    /// Say more: full layout reports of incompatible plugins, debug logs.
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Inspect the installed dialect plugins.
+    #[command(subcommand)]
+    Plugins(plugins::PluginsCommand),
+    /// Work with the configured database.
+    #[command(subcommand)]
+    Database(database::DatabaseCommand),
+}
+
+pub(crate) fn init_logging(verbose: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if verbose { "debug" } else { "warn" };
+    let filter = EnvFilter::try_from_env("FLOWDB_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let registry = PluginRegistry::discover(SearchPath::from_env().with_explicit(cli.plugin_paths));
+    match cli.command {
+        Command::Plugins(command) => plugins::run(command, &registry, cli.verbose),
+        Command::Database(command) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+            runtime.block_on(database::run(command, &registry))
+        }
+    }
+}
+
+/// An error the CLI itself raises, with its exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub(crate) struct CliError {
+    pub(crate) code: u8,
+    pub(crate) message: String,
+}
+
+pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
+    if let Some(cli) = err.downcast_ref::<CliError>() {
+        return cli.code;
+    }
+    match err.downcast_ref::<Error>() {
+        Some(Error::Settings(_) | Error::InvalidUrl { .. } | Error::Home { .. }) => 3,
+        Some(Error::NoPlugin { .. }) => 4,
+        Some(Error::Plugin { error: source, .. })
+            if matches!(
+                source.kind,
+                flowdb::ErrorKind::PANIC | flowdb::ErrorKind::POISONED | flowdb::ErrorKind::SHUT_DOWN
+            ) =>
+        {
+            4
+        }
+        Some(Error::Plugin { error: source, .. }) if source.kind == flowdb::ErrorKind::INVALID_ARGUMENT => 3,
+        Some(Error::Plugin { .. } | Error::Conversion { .. }) => 5,
+        _ => 1,
+    }
+}

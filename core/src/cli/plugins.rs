@@ -1,0 +1,152 @@
+//! `flowdb plugins list | info`.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use flowdb::plugin::{PluginRegistry, PluginReport};
+use serde_json::json;
+
+use crate::cli::{CliError, JSON_SCHEMA_VERSION};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PluginsCommand {
+    /// Every plugin found: where, its versions, schemes and status, and why one is refused.
+    List {
+        /// Print a JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything known about one plugin.
+    Info {
+        /// The plugin's name (`sqlite`, `postgresql`).
+        name: String,
+        /// Print a JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn run(command: PluginsCommand, registry: &PluginRegistry, verbose: bool) -> anyhow::Result<ExitCode> {
+    let reports = registry.report(true);
+    match command {
+        PluginsCommand::List { json } if json => {
+            let plugins: Vec<_> = reports.iter().map(|report| to_json(report, verbose)).collect();
+            let document = json!({
+                "schema_version": JSON_SCHEMA_VERSION,
+                "kind": "plugin-list",
+                "search_path": registry.search_path().dirs,
+                "plugins": plugins,
+            });
+            println!("{}", serde_json::to_string_pretty(&document)?);
+        }
+        PluginsCommand::List { .. } => print_table(&reports, registry, verbose),
+        PluginsCommand::Info { name, json } => {
+            let matching: Vec<&PluginReport> = reports.iter().filter(|report| report.name == name).collect();
+            if matching.is_empty() {
+                let known: Vec<&str> = reports.iter().map(|report| report.name.as_str()).collect();
+                return Err(CliError {
+                    code: 4,
+                    message: format!(
+                        "no plugin named `{name}` was found; found: {}",
+                        if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                    ),
+                }
+                .into());
+            }
+            if json {
+                let document = json!({
+                    "schema_version": JSON_SCHEMA_VERSION,
+                    "kind": "plugin-info",
+                    "plugins": matching.iter().map(|report| to_json(report, true)).collect::<Vec<_>>(),
+                });
+                println!("{}", serde_json::to_string_pretty(&document)?);
+            } else {
+                for report in matching {
+                    print_info(report, verbose);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn to_json(report: &PluginReport, with_layout: bool) -> serde_json::Value {
+    let mut value = serde_json::to_value(report).unwrap_or_default();
+    if !with_layout && let Some(object) = value.as_object_mut() {
+        object.remove("layout_report");
+    }
+    value
+}
+
+fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: bool) {
+    if reports.is_empty() {
+        println!("no plugins found. searched, in order:");
+        for entry in registry.trace() {
+            println!("  [{}] {}: {}", entry.tier, entry.path.display(), entry.outcome);
+        }
+        return;
+    }
+    let rows: Vec<[String; 7]> = reports
+        .iter()
+        .map(|report| {
+            [
+                report.name.clone(),
+                report.version.clone().unwrap_or_else(|| "-".into()),
+                report.sdk_version.clone().unwrap_or_else(|| "-".into()),
+                if report.schemes.is_empty() { "-".into() } else { report.schemes.join(",") },
+                report.tier.to_string(),
+                report.status.as_str().to_owned(),
+                report.manifest_path.display().to_string(),
+            ]
+        })
+        .collect();
+    let headers = ["NAME", "VERSION", "SDK", "SCHEMES", "TIER", "STATUS", "MANIFEST"];
+    let mut widths = headers.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.len());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> =
+            cells.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(headers.to_vec());
+    for (row, report) in rows.iter().zip(reports) {
+        line(row.iter().map(String::as_str).collect());
+        if let Some(reason) = &report.reason {
+            println!("    reason: {reason}");
+        }
+        if verbose && let Some(layout) = &report.layout_report {
+            println!("    layout report:\n{layout}");
+        }
+    }
+}
+
+fn print_info(report: &PluginReport, verbose: bool) {
+    println!("name:          {}", report.name);
+    println!("status:        {}", report.status.as_str());
+    println!("version:       {}", report.version.as_deref().unwrap_or("-"));
+    println!("sdk version:   {}", report.sdk_version.as_deref().unwrap_or("-"));
+    println!("schemes:       {}", report.schemes.join(", "));
+    println!("capabilities:  {}", report.capabilities.join(", "));
+    println!("search tier:   {}", report.tier);
+    println!("manifest:      {}", report.manifest_path.display());
+    if let Some(library) = &report.library_path {
+        println!("library:       {}", library.display());
+    }
+    if let Some(shadowed_by) = &report.shadowed_by {
+        println!("shadowed by:   {shadowed_by}");
+    }
+    if let Some(reason) = &report.reason {
+        println!("reason:        {reason}");
+    }
+    if let Some(layout) = &report.layout_report {
+        if verbose {
+            println!("layout report:\n{layout}");
+        } else {
+            println!("layout report: (run with --verbose to see it)");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! [`Database`]: an open pool behind a plugin, Prefect's engine.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::Duration;
+
+use abi_stable::std_types::{RResult, RVec};
+use flowdb_abi::{PluginResult, PoolBox, PoolStatus, ServerInfo, UnitOfWork, ValueNE};
+
+use crate::config::options::DatabaseConfig;
+use crate::config::transaction::Transaction;
+use crate::error::{Error, Result};
+use crate::plugin::LoadedPlugin;
+use crate::value::{Rows, Value};
+
+/// One SQL statement in the dialect's syntax with its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// The SQL text (`$1` placeholders on PostgreSQL, `?` on SQLite).
+    pub sql: String,
+    /// The parameters in placeholder order.
+    pub params: Vec<Value>,
+}
+
+impl Statement {
+    /// A statement with parameters.
+    ///
+    /// ```
+    /// use flowdb::{Statement, params};
+    /// let statement = Statement::new("insert into t (a) values (?)", params![1_i64]);
+    /// assert_eq!(statement.params.len(), 1);
+    /// ```
+    pub fn new(sql: impl Into<String>, params: Vec<Value>) -> Statement {
+        Statement { sql: sql.into(), params }
+    }
+
+    pub(crate) fn into_abi(self) -> flowdb_abi::Statement {
+        flowdb_abi::Statement {
+            sql: self.sql.into(),
+            params: self.params.into_iter().map(ValueNE::new).collect(),
+        }
+    }
+}
+
+/// The pool cache key: Prefect keys engines by (event loop, URL, echo, timeout). Here the
+/// runtime a pool lives on is its plugin's, one per plugin library, so the library stands for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PoolKey {
+    library: PathBuf,
+    url: String,
+    echo: bool,
+    timeout: Option<Duration>,
+}
+
+fn pool_cache() -> &'static Mutex<HashMap<PoolKey, Weak<Database>>> {
+    static POOLS: OnceLock<Mutex<HashMap<PoolKey, Weak<Database>>>> = OnceLock::new();
+    POOLS.get_or_init(Default::default)
+}
+
+/// An open pool of connections to one database, through its plugin.
+///
+/// Pools are cached: opening the same URL with the same echo and timeout again returns the
+/// pool that is still open, as Prefect's engine cache does.
+pub struct Database {
+    pool: PoolBox,
+    plugin: Arc<LoadedPlugin>,
+    redacted_url: String,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database").field("plugin", &self.plugin.name()).field("url", &self.redacted_url).finish()
+    }
+}
+
+impl Database {
+    /// Opens (or reuses) the pool for `config` through `plugin`.
+    pub async fn open(plugin: Arc<LoadedPlugin>, config: &DatabaseConfig) -> Result<Arc<Database>> {
+        let key = PoolKey {
+            library: plugin.library_path().to_path_buf(),
+            url: config.url().to_owned(),
+            echo: config.echo,
+            timeout: config.timeout,
+        };
+        if let Some(open) = Self::cached(&key) {
+            return Ok(open);
+        }
+        let connect = (plugin.module().connect())(config.connect_options());
+        let pool = into_result(&plugin, connect.await)?;
+        let database = Arc::new(Database { pool, plugin, redacted_url: config.redacted_url() });
+        let mut cache = pool_cache().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Another task may have opened the same pool meanwhile; keep the first.
+        if let Some(open) = cache.get(&key).and_then(Weak::upgrade) {
+            return Ok(open);
+        }
+        cache.retain(|_, pool| pool.strong_count() > 0);
+        cache.insert(key, Arc::downgrade(&database));
+        Ok(database)
+    }
+
+    fn cached(key: &PoolKey) -> Option<Arc<Database>> {
+        let cache = pool_cache().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache.get(key).and_then(Weak::upgrade)
+    }
+
+    /// The plugin serving this database.
+    pub fn plugin(&self) -> &Arc<LoadedPlugin> {
+        &self.plugin
+    }
+
+    /// Runs a statement that returns no rows, in autocommit; returns the rows affected.
+    pub async fn execute(&self, sql: &str, params: Vec<Value>) -> Result<u64> {
+        let call = self.pool.execute(Statement::new(sql, params).into_abi());
+        Ok(into_result(&self.plugin, call.await)?.rows_affected)
+    }
+
+    /// Runs a query in autocommit and returns all its rows.
+    pub async fn fetch_all(&self, sql: &str, params: Vec<Value>) -> Result<Rows> {
+        let call = self.pool.fetch_all(Statement::new(sql, params).into_abi());
+        Ok(Rows::new(into_result(&self.plugin, call.await)?))
+    }
+
+    /// Runs the statements in one transaction and commits, crossing into the plugin once.
+    /// Returns the rows each statement affected.
+    pub async fn run_unit_of_work(&self, statements: Vec<Statement>, with_for_update: bool) -> Result<Vec<u64>> {
+        let work = UnitOfWork {
+            statements: statements.into_iter().map(Statement::into_abi).collect(),
+            with_for_update,
+        };
+        let outcomes: RVec<_> = into_result(&self.plugin, self.pool.run_unit_of_work(work).await)?;
+        Ok(outcomes.iter().map(|outcome| outcome.rows_affected).collect())
+    }
+
+    /// Starts a transaction; `with_for_update` takes the write lock up front on SQLite.
+    pub async fn begin(&self, with_for_update: bool) -> Result<Transaction> {
+        let transaction = into_result(&self.plugin, self.pool.begin(with_for_update).await)?;
+        Ok(Transaction::new(transaction, Arc::clone(&self.plugin)))
+    }
+
+    /// A round trip that reports the server.
+    pub async fn server_info(&self) -> Result<ServerInfo> {
+        into_result(&self.plugin, self.pool.server_info().await)
+    }
+
+    /// The pool's connections right now.
+    pub fn status(&self) -> PoolStatus {
+        self.pool.status()
+    }
+
+    /// Closes every connection of the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Maps a plugin result into the library's, naming the plugin.
+pub(crate) fn into_result<T>(plugin: &LoadedPlugin, result: PluginResult<T>) -> Result<T> {
+    match result {
+        RResult::ROk(value) => Ok(value),
+        RResult::RErr(err) => Err(Error::plugin(plugin.name(), err)),
+    }
+}

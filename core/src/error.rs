@@ -1,0 +1,98 @@
+//! The library's error type.
+
+use flowdb_abi::{ErrorKind, PluginError};
+
+use crate::settings::SettingsError;
+
+/// Everything that can go wrong in flowdb.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A setting has a bad value, or the configuration file is broken.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+
+    /// The flowdb home directory (for the default SQLite database) cannot be created.
+    #[error("cannot create the flowdb home directory {}: {reason}; set FLOWDB_HOME to a writable directory or set PREFECT_API_DATABASE_CONNECTION_URL", path.display())]
+    Home {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// Why not.
+        reason: String,
+    },
+
+    /// The connection URL cannot be parsed.
+    #[error("malformed database URL `{url}`: {reason}")]
+    InvalidUrl {
+        /// The URL, password masked.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// No plugin serves the URL's scheme.
+    #[error(
+        "no plugin serves the URL scheme `{scheme}`; known schemes: {}\n{details}",
+        if known_schemes.is_empty() { "none (no plugin was found)".to_owned() } else { known_schemes.join(", ") }
+    )]
+    NoPlugin {
+        /// The scheme, without `+driver`.
+        scheme: String,
+        /// Every scheme a valid plugin claims.
+        known_schemes: Vec<String>,
+        /// Why each candidate was rejected, and every place searched.
+        details: String,
+    },
+
+    /// A plugin call failed: the database's error, or the plugin's.
+    #[error("{plugin}: {error}")]
+    Plugin {
+        /// The plugin's name.
+        plugin: String,
+        /// The error it returned (shown in this error's message, so not also its `source`).
+        error: PluginError,
+    },
+
+    /// A value read from the database is not of the type asked for.
+    #[error("column `{column}`: {reason}")]
+    Conversion {
+        /// The column's name.
+        column: String,
+        /// What could not be converted.
+        reason: String,
+    },
+
+    /// The plugin declares no such capability or entry point.
+    #[error("{plugin}: {what} is not supported by this plugin")]
+    Unsupported {
+        /// The plugin's name.
+        plugin: String,
+        /// What was asked for.
+        what: String,
+    },
+}
+
+impl Error {
+    /// The class of a plugin error, if this is one.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        match self {
+            Error::Plugin { error, .. } => Some(error.kind),
+            _ => None,
+        }
+    }
+
+    /// The plugin error, if this is one.
+    pub fn plugin_error(&self) -> Option<&PluginError> {
+        match self {
+            Error::Plugin { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn plugin(plugin: &str, source: PluginError) -> Error {
+        Error::Plugin { plugin: format!("{plugin} plugin"), error: source }
+    }
+}
+
+/// The result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

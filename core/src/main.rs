@@ -1,0 +1,25 @@
+//! The `flowdb` command.
+//!
+//! Exit codes (also in `flowdb --help` and the README):
+//! 0 success · 1 unexpected error · 2 bad command line · 3 bad configuration (a setting, the
+//! config file, a malformed URL) · 4 plugin problem (no plugin for the URL's scheme, a plugin that
+//! failed to load, an unknown plugin name) · 5 database problem (unreachable, refused
+//! credentials, timeout, a failed statement).
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    cli::init_logging(args.verbose);
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(cli::exit_code(&err))
+        }
+    }
+}

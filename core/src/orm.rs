@@ -1,0 +1,39 @@
+//! Tier 3, ORM configuration, as the plugin provides it.
+
+use abi_stable::std_types::{ROption, RStr};
+use flowdb_abi::{Migration, OrmBox};
+
+/// The dialect's migration set and upsert columns.
+pub struct OrmConfiguration {
+    inner: OrmBox,
+}
+
+impl std::fmt::Debug for OrmConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrmConfiguration").field("unique_key", &self.unique_key()).finish()
+    }
+}
+
+impl OrmConfiguration {
+    pub(crate) fn new(inner: OrmBox) -> OrmConfiguration {
+        OrmConfiguration { inner }
+    }
+
+    /// Identifies the configuration; part of the interface's cache key.
+    pub fn unique_key(&self) -> String {
+        self.inner.unique_key().into_string()
+    }
+
+    /// The migration set, oldest first.
+    pub fn migrations(&self) -> Vec<Migration> {
+        self.inner.migrations().into_vec()
+    }
+
+    /// The columns an upsert of `model` conflicts on.
+    pub fn upsert_columns(&self, model: &str) -> Option<Vec<String>> {
+        match self.inner.upsert_columns(RStr::from_str(model)) {
+            ROption::RSome(columns) => Some(columns.into_iter().map(|column| column.into_string()).collect()),
+            ROption::RNone => None,
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Opening a plugin library: the checks, in order, and the one unsafe step.
+//!
+//! 1. The manifest's `sdk_version` must be semver-compatible with (and not older than) this
+//!    host's ABI version — checked before the library is opened, so an incompatible plugin runs
+//!    no code at all.
+//! 2. The library is opened with `RTLD_NOW`, so a missing symbol fails here rather than as a
+//!    crash at first call, and it is never closed (a library that owns runtime threads cannot be
+//!    unloaded safely; abi_stable leaks libraries by design).
+//! 3. abi_stable checks its own header and the root module's layout against this host's.
+//! 4. The plugin's own description must agree with its manifest.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use abi_stable::library::{LibraryError, lib_header_from_path};
+use abi_stable::std_types::{RResult, RStr};
+use flowdb_abi::{
+    ABI_VERSION, HostServices, LogLevel, PluginDescription, PluginHealth, PluginModuleRef,
+};
+
+use crate::plugin::manifest::Manifest;
+
+/// Why a plugin could not be loaded, classified for `flowdb plugins list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadFailure {
+    /// Built against an SDK/ABI this host cannot use, or abi_stable's layout check failed.
+    Incompatible {
+        /// One line for the listing.
+        reason: String,
+        /// The full layout report, when abi_stable produced one.
+        report: Option<String>,
+    },
+    /// The library could not be opened or initialised.
+    Failed(String),
+}
+
+impl LoadFailure {
+    /// The one-line reason.
+    pub fn reason(&self) -> &str {
+        match self {
+            LoadFailure::Incompatible { reason, .. } | LoadFailure::Failed(reason) => reason,
+        }
+    }
+}
+
+/// A plugin whose library is open and initialised. It is never unloaded.
+pub struct LoadedPlugin {
+    module: PluginModuleRef,
+    description: PluginDescription,
+    manifest: Manifest,
+    manifest_path: PathBuf,
+    library_path: PathBuf,
+}
+
+/// Checks that a plugin built with `sdk_version` can serve this host (`^host`, not older).
+///
+/// ```
+/// use flowdb::plugin::check_sdk_version;
+///
+/// let host = flowdb_abi::ABI_VERSION;
+/// assert!(check_sdk_version(host).is_ok());
+/// assert!(check_sdk_version("0.0.1").unwrap_err().contains("older"));
+/// assert!(check_sdk_version("9.0.0").unwrap_err().contains("newer"));
+/// ```
+pub fn check_sdk_version(sdk_version: &str) -> Result<(), String> {
+    let host = semver::Version::parse(ABI_VERSION).map_err(|err| format!("the host's ABI version is invalid: {err}"))?;
+    let plugin = semver::Version::parse(sdk_version)
+        .map_err(|err| format!("sdk_version `{sdk_version}` is not a semantic version: {err}"))?;
+    let compatible = semver::VersionReq::parse(&format!("^{host}"))
+        .map_err(|err| format!("the host's ABI version is invalid: {err}"))?;
+    if compatible.matches(&plugin) {
+        return Ok(());
+    }
+    let direction = if plugin < host { "older" } else { "newer" };
+    Err(format!(
+        "built against flowdb-plugin-sdk {plugin}, {direction} than and incompatible with this host's ABI {host} \
+         (needs ^{host}); rebuild the plugin against flowdb-plugin-sdk {host}{}",
+        if direction == "newer" { " or upgrade flowdb" } else { "" }
+    ))
+}
+
+impl std::fmt::Debug for LoadedPlugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedPlugin")
+            .field("name", &self.manifest.name)
+            .field("library_path", &self.library_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoadedPlugin {
+    /// Loads the plugin a manifest describes.
+    pub(crate) fn load(manifest: Manifest, manifest_path: &Path) -> Result<LoadedPlugin, LoadFailure> {
+        check_sdk_version(&manifest.sdk_version)
+            .map_err(|reason| LoadFailure::Incompatible { reason, report: None })?;
+        let library_path = manifest.library_path(manifest_path);
+        if !library_path.is_file() {
+            return Err(LoadFailure::Failed(format!(
+                "the library `{}` named by the manifest does not exist",
+                library_path.display()
+            )));
+        }
+        open_now(&library_path)?;
+        let header = lib_header_from_path(&library_path).map_err(|err| classify(&err))?;
+        let module = header.init_root_module::<PluginModuleRef>().map_err(|err| classify(&err))?;
+
+        let description = call_plugin("describe", || (module.describe())())?;
+        if description.name.as_str() != manifest.name {
+            return Err(LoadFailure::Failed(format!(
+                "the library says it is plugin `{}` but its manifest says `{}`",
+                description.name, manifest.name
+            )));
+        }
+        let host = HostServices {
+            log: crate::plugin::logging::host_log,
+            max_log_level: crate::plugin::logging::host_max_level(),
+            host_abi_version: RStr::from_str(ABI_VERSION),
+        };
+        match call_plugin("init", || (module.init())(host))? {
+            RResult::ROk(()) => {}
+            RResult::RErr(err) => return Err(LoadFailure::Failed(format!("initialisation failed: {err}"))),
+        }
+        tracing::debug!(plugin = %manifest.name, path = %library_path.display(), "plugin loaded");
+        Ok(LoadedPlugin { module, description, manifest, manifest_path: manifest_path.to_path_buf(), library_path })
+    }
+
+    /// The root module's entry points.
+    pub(crate) fn module(&self) -> PluginModuleRef {
+        self.module
+    }
+
+    /// What the plugin says about itself.
+    pub fn description(&self) -> &PluginDescription {
+        &self.description
+    }
+
+    /// Its manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Where its manifest is.
+    pub fn manifest_path(&self) -> &Path {
+        &self.manifest_path
+    }
+
+    /// Where its library is.
+    pub fn library_path(&self) -> &Path {
+        &self.library_path
+    }
+
+    /// The dialect's name.
+    pub fn name(&self) -> &str {
+        &self.manifest.name
+    }
+
+    /// Whether it is poisoned or shut down. A plugin that cannot even answer counts as poisoned.
+    pub fn health(&self) -> PluginHealth {
+        call_plugin("health", || (self.module.health())()).unwrap_or_else(|failure| PluginHealth {
+            poisoned: true,
+            poison_reason: failure.reason().into(),
+            shut_down: false,
+        })
+    }
+}
+
+/// Calls a plugin entry point that the SDK already guards; the host's own `catch_unwind` is a
+/// second fence for plugins not built with the SDK.
+fn call_plugin<T>(what: &str, call: impl FnOnce() -> T) -> Result<T, LoadFailure> {
+    catch_unwind(AssertUnwindSafe(call))
+        .map_err(|_| LoadFailure::Failed(format!("the plugin panicked in `{what}`")))
+}
+
+/// Opens the library with `RTLD_NOW | RTLD_LOCAL` and leaks the handle; abi_stable's own open
+/// then finds it already loaded with every symbol resolved.
+#[allow(unsafe_code)]
+fn open_now(path: &Path) -> Result<(), LoadFailure> {
+    #[cfg(unix)]
+    {
+        use libloading::os::unix::{Library, RTLD_LOCAL, RTLD_NOW};
+        // SAFETY: opening a library runs its initialisers. The manifest beside it declared it a
+        // flowdb plugin built against a compatible SDK (checked above), and SDK plugins do no
+        // work at load time: their runtime is built on first use.
+        let library = unsafe { Library::open(Some(path), RTLD_NOW | RTLD_LOCAL) }
+            .map_err(|err| LoadFailure::Failed(format!("not a loadable shared library: {err}")))?;
+        // Never unloaded: see the module documentation.
+        std::mem::forget(library);
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+    }
+    Ok(())
+}
+
+fn classify(err: &LibraryError) -> LoadFailure {
+    match err {
+        LibraryError::OpenError { err, .. } => LoadFailure::Failed(format!("not a loadable shared library: {err}")),
+        LibraryError::GetSymbolError { .. } => LoadFailure::Failed(
+            "the library has no flowdb root module (it is not a flowdb plugin, or was not built with export_plugin!)"
+                .into(),
+        ),
+        LibraryError::IncompatibleVersionNumber { expected_version, actual_version, .. } => {
+            LoadFailure::Incompatible {
+                reason: format!(
+                    "the library was built against flowdb-abi {actual_version}, incompatible with this host's {expected_version}"
+                ),
+                report: None,
+            }
+        }
+        LibraryError::AbiInstability(report) => {
+            let report = report.to_string();
+            LoadFailure::Incompatible {
+                reason: format!(
+                    "abi_stable's layout check failed: {} (run with --verbose for the full report)",
+                    first_error_block(&report)
+                ),
+                report: Some(report),
+            }
+        }
+        LibraryError::InvalidAbiHeader(header) => LoadFailure::Incompatible {
+            reason: format!("the library was built with an incompatible abi_stable ({header:?})"),
+            report: None,
+        },
+        other => LoadFailure::Failed(format!("{other}")),
+    }
+}
+
+/// The first `Error:` block of an abi_stable layout report, as one line.
+fn first_error_block(report: &str) -> String {
+    let mut lines = report.lines().skip_while(|line| !line.contains("Error:"));
+    let block: Vec<&str> = lines
+        .by_ref()
+        .take(6)
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.chars().all(|c| c == '-'))
+        .collect();
+    if block.is_empty() {
+        report.lines().next().unwrap_or("no details").trim().to_owned()
+    } else {
+        block.join(" ")
+    }
+}
+
+/// The most detailed level worth sending, as a [`LogLevel`].
+pub(crate) fn to_log_level(filter: tracing::level_filters::LevelFilter) -> LogLevel {
+    use tracing::level_filters::LevelFilter;
+    match filter {
+        LevelFilter::OFF => LogLevel::OFF,
+        LevelFilter::ERROR => LogLevel::ERROR,
+        LevelFilter::WARN => LogLevel::WARN,
+        LevelFilter::INFO => LogLevel::INFO,
+        LevelFilter::DEBUG => LogLevel::DEBUG,
+        _ => LogLevel::TRACE,
+    }
+}

@@ -1,0 +1,118 @@
+//! The TOML manifest that sits beside each plugin library.
+//!
+//! The host reads it before it opens the library, so an incompatible or broken plugin is refused
+//! without running any of its code. It is named `<plugin>.flowdb-plugin.toml`:
+//!
+//! ```toml
+//! manifest_version = 1
+//! name = "sqlite"
+//! version = "0.1.0"
+//! sdk_version = "0.1.0"
+//! schemes = ["sqlite"]
+//! capabilities = ["in-memory", "file"]
+//! library = "libflowdb_plugin_sqlite.so"
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The file-name suffix that marks a plugin manifest.
+pub const MANIFEST_SUFFIX: &str = ".flowdb-plugin.toml";
+
+/// The manifest format this build reads.
+pub const MANIFEST_VERSION: i64 = 1;
+
+/// A plugin's manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The manifest format; this build reads [`MANIFEST_VERSION`].
+    pub manifest_version: i64,
+    /// The dialect's name (`postgresql`, `sqlite`).
+    pub name: String,
+    /// The plugin's own version.
+    pub version: String,
+    /// The `flowdb-plugin-sdk` version the plugin was built with; it decides compatibility.
+    pub sdk_version: String,
+    /// URL schemes the plugin serves, without `+driver`.
+    pub schemes: Vec<String>,
+    /// Declared capabilities.
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    /// The library file, relative to the manifest's directory (or absolute).
+    pub library: String,
+}
+
+impl Manifest {
+    /// Reads and checks a manifest. The error is one line saying what is wrong and how to fix it.
+    pub fn read(path: &Path) -> Result<Manifest, String> {
+        let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read the manifest: {err}"))?;
+        Self::parse(&text)
+    }
+
+    /// Parses and checks manifest text.
+    ///
+    /// ```
+    /// use flowdb::plugin::Manifest;
+    ///
+    /// let err = Manifest::parse("manifest_version = 9\nname = \"x\"").unwrap_err();
+    /// assert!(err.contains("unknown manifest_version 9"), "{err}");
+    /// let err = Manifest::parse("manifest_version = 1\nname = \"x\"").unwrap_err();
+    /// assert!(err.contains("missing field `version`"), "{err}");
+    /// ```
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        let table: toml::Table =
+            toml::from_str(text).map_err(|err| format!("broken TOML: {}", one_line(&err.to_string())))?;
+        match table.get("manifest_version") {
+            None => return Err("missing key `manifest_version` (this build reads manifest_version = 1)".into()),
+            Some(toml::Value::Integer(MANIFEST_VERSION)) => {}
+            Some(toml::Value::Integer(other)) => {
+                return Err(format!(
+                    "unknown manifest_version {other}: this flowdb reads manifest_version {MANIFEST_VERSION}; \
+                     use a plugin built for this flowdb, or upgrade flowdb"
+                ));
+            }
+            Some(other) => return Err(format!("manifest_version must be an integer, found `{}`", other.type_str())),
+        }
+        let manifest: Manifest =
+            toml::from_str(text).map_err(|err| format!("invalid manifest: {}", one_line(&err.to_string())))?;
+        if manifest.name.trim().is_empty() {
+            return Err("the `name` key is empty".into());
+        }
+        if manifest.schemes.is_empty() {
+            return Err("the `schemes` list is empty: a plugin must serve at least one URL scheme".into());
+        }
+        if let Some(bad) = manifest.schemes.iter().find(|scheme| !is_scheme(scheme)) {
+            return Err(format!(
+                "`{bad}` is not a valid URL scheme (letters, digits, `-` and `.`, starting with a letter; no `+driver`)"
+            ));
+        }
+        semver::Version::parse(&manifest.version)
+            .map_err(|err| format!("`version = \"{}\"` is not a semantic version: {err}", manifest.version))?;
+        semver::Version::parse(&manifest.sdk_version)
+            .map_err(|err| format!("`sdk_version = \"{}\"` is not a semantic version: {err}", manifest.sdk_version))?;
+        Ok(manifest)
+    }
+
+    /// The library's path, resolved against the manifest's directory.
+    pub fn library_path(&self, manifest_path: &Path) -> PathBuf {
+        let library = Path::new(&self.library);
+        if library.is_absolute() {
+            library.to_path_buf()
+        } else {
+            manifest_path.parent().unwrap_or(Path::new(".")).join(library)
+        }
+    }
+}
+
+fn is_scheme(scheme: &str) -> bool {
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|first| first.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+}
+
+/// toml's messages span several lines (with a source excerpt); a trace line needs one.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}

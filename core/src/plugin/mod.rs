@@ -1,0 +1,15 @@
+//! Finding, checking and loading dialect plugins.
+//!
+//! One [`SearchPath`] computes where to look; [`PluginRegistry`] reads the manifests there,
+//! reports their state and resolves a URL scheme to a [`LoadedPlugin`].
+
+mod loader;
+pub(crate) mod logging;
+mod manifest;
+mod registry;
+mod search;
+
+pub use self::loader::{LoadFailure, LoadedPlugin, check_sdk_version};
+pub use self::manifest::{MANIFEST_SUFFIX, MANIFEST_VERSION, Manifest};
+pub use self::registry::{PluginCandidate, PluginRegistry, PluginReport, PluginStatus, SearchTraceEntry};
+pub use self::search::{SearchDir, SearchPath, SearchTier};

@@ -1,0 +1,382 @@
+//! Discovery, status and scheme resolution.
+//!
+//! **The clash rule.** Candidates are ordered by search tier, then by the order of directories
+//! within a tier, then by manifest file name. For each URL scheme, the first candidate in that
+//! order that claims it *and loads* serves it. A later candidate all of whose schemes are
+//! already served is `shadowed`, and `flowdb plugins list` names the plugin that shadows it. A
+//! candidate that fails to load claims nothing, so the next one in order gets its chance.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::plugin::loader::{LoadFailure, LoadedPlugin};
+use crate::plugin::manifest::{MANIFEST_SUFFIX, Manifest};
+use crate::plugin::search::{SearchPath, SearchTier};
+
+/// A plugin's state, as `flowdb plugins list` shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PluginStatus {
+    /// Loaded and initialised; it serves its schemes.
+    Loaded,
+    /// Found and valid, not loaded yet (listing without loading).
+    Found,
+    /// Built against an incompatible SDK/ABI, or the layout check failed.
+    Incompatible,
+    /// The manifest is missing a key, has an unknown version or is not valid TOML.
+    InvalidManifest,
+    /// Every scheme it claims is served by a plugin earlier in the search order.
+    Shadowed,
+    /// The library could not be opened or initialised.
+    Failed,
+    /// It panicked; it refuses further calls until the process restarts.
+    Poisoned,
+}
+
+impl PluginStatus {
+    /// The status as written in listings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PluginStatus::Loaded => "loaded",
+            PluginStatus::Found => "found",
+            PluginStatus::Incompatible => "incompatible",
+            PluginStatus::InvalidManifest => "invalid-manifest",
+            PluginStatus::Shadowed => "shadowed",
+            PluginStatus::Failed => "failed",
+            PluginStatus::Poisoned => "poisoned",
+        }
+    }
+}
+
+/// One manifest found while searching.
+#[derive(Debug)]
+pub struct PluginCandidate {
+    /// The manifest file.
+    pub manifest_path: PathBuf,
+    /// The tier it was found in.
+    pub tier: SearchTier,
+    /// The manifest, or why it is invalid.
+    pub manifest: Result<Manifest, String>,
+    state: OnceLock<Result<Arc<LoadedPlugin>, LoadFailure>>,
+}
+
+/// Everything `flowdb plugins list` says about one plugin.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluginReport {
+    /// The plugin's name (from the manifest; the file name when the manifest is unreadable).
+    pub name: String,
+    /// Its version.
+    pub version: Option<String>,
+    /// The SDK version it was built with.
+    pub sdk_version: Option<String>,
+    /// Its URL schemes.
+    pub schemes: Vec<String>,
+    /// Its declared capabilities.
+    pub capabilities: Vec<String>,
+    /// The tier it was found in.
+    pub tier: SearchTier,
+    /// The manifest file.
+    pub manifest_path: PathBuf,
+    /// The library file.
+    pub library_path: Option<PathBuf>,
+    /// Its state.
+    pub status: PluginStatus,
+    /// Why it is not loaded, when it is not.
+    pub reason: Option<String>,
+    /// The plugin that shadows it.
+    pub shadowed_by: Option<String>,
+    /// abi_stable's full layout report, for an incompatible plugin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout_report: Option<String>,
+}
+
+/// A line of the search trace: a place searched and what was found there.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchTraceEntry {
+    /// The tier.
+    pub tier: SearchTier,
+    /// The directory or file.
+    pub path: PathBuf,
+    /// What happened there.
+    pub outcome: String,
+}
+
+/// The plugins found on a search path.
+#[derive(Debug)]
+pub struct PluginRegistry {
+    search: SearchPath,
+    candidates: Vec<PluginCandidate>,
+    trace: Vec<SearchTraceEntry>,
+}
+
+/// Loaded plugins by library path, process-wide: a library is initialised once and never
+/// unloaded, however many registries find it.
+fn loaded_libraries() -> &'static Mutex<HashMap<PathBuf, Arc<LoadedPlugin>>> {
+    static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<LoadedPlugin>>>> = OnceLock::new();
+    LOADED.get_or_init(Default::default)
+}
+
+impl PluginRegistry {
+    /// The registry of the standard search path, discovered once per process.
+    pub fn global() -> &'static PluginRegistry {
+        static GLOBAL: OnceLock<PluginRegistry> = OnceLock::new();
+        GLOBAL.get_or_init(|| PluginRegistry::discover(SearchPath::from_env()))
+    }
+
+    /// Reads every manifest on the search path. Nothing is loaded yet.
+    pub fn discover(search: SearchPath) -> PluginRegistry {
+        let mut candidates: Vec<PluginCandidate> = Vec::new();
+        let mut trace = Vec::new();
+        let mut seen = BTreeSet::new();
+        for dir in &search.dirs {
+            let mut note = |outcome: String| {
+                trace.push(SearchTraceEntry { tier: dir.tier, path: dir.path.clone(), outcome });
+            };
+            if let Some(refused) = &dir.refused {
+                note(refused.clone());
+                continue;
+            }
+            let manifests = match list_manifests(&dir.path) {
+                Ok(manifests) => manifests,
+                Err(outcome) => {
+                    note(outcome);
+                    continue;
+                }
+            };
+            if manifests.is_empty() {
+                note(format!("no *{MANIFEST_SUFFIX} manifests"));
+            }
+            for manifest_path in manifests {
+                let canonical = manifest_path.canonicalize().unwrap_or_else(|_| manifest_path.clone());
+                if !seen.insert(canonical) {
+                    note(format!("{}: already found earlier in the search order", manifest_path.display()));
+                    continue;
+                }
+                let manifest = Manifest::read(&manifest_path);
+                note(match &manifest {
+                    Ok(manifest) => format!("found plugin `{}` ({})", manifest.name, manifest_path.display()),
+                    Err(reason) => format!("invalid manifest {}: {reason}", manifest_path.display()),
+                });
+                candidates.push(PluginCandidate {
+                    manifest_path,
+                    tier: dir.tier,
+                    manifest,
+                    state: OnceLock::new(),
+                });
+            }
+        }
+        PluginRegistry { search, candidates, trace }
+    }
+
+    /// The search path this registry was discovered from.
+    pub fn search_path(&self) -> &SearchPath {
+        &self.search
+    }
+
+    /// Every manifest found, in precedence order.
+    pub fn candidates(&self) -> &[PluginCandidate] {
+        &self.candidates
+    }
+
+    /// Every place searched and what was found there.
+    pub fn trace(&self) -> &[SearchTraceEntry] {
+        &self.trace
+    }
+
+    /// Every scheme some valid manifest claims, sorted.
+    pub fn known_schemes(&self) -> Vec<String> {
+        let schemes: BTreeSet<&str> = self
+            .candidates
+            .iter()
+            .filter_map(|candidate| candidate.manifest.as_ref().ok())
+            .flat_map(|manifest| manifest.schemes.iter().map(String::as_str))
+            .collect();
+        schemes.into_iter().map(str::to_owned).collect()
+    }
+
+    fn load(&self, candidate: &PluginCandidate) -> Result<Arc<LoadedPlugin>, LoadFailure> {
+        candidate
+            .state
+            .get_or_init(|| {
+                let manifest = candidate
+                    .manifest
+                    .as_ref()
+                    .map_err(|reason| LoadFailure::Failed(reason.clone()))?;
+                let library = manifest.library_path(&candidate.manifest_path);
+                let key = library.canonicalize().unwrap_or(library);
+                let mut loaded = loaded_libraries().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if let Some(plugin) = loaded.get(&key) {
+                    return Ok(Arc::clone(plugin));
+                }
+                let plugin = Arc::new(LoadedPlugin::load(manifest.clone(), &candidate.manifest_path)?);
+                loaded.insert(key, Arc::clone(&plugin));
+                Ok(plugin)
+            })
+            .clone()
+    }
+
+    /// The plugin that serves `scheme` (without `+driver`), loading it if needed.
+    ///
+    /// The error names the scheme, lists the known schemes, every place searched and why each
+    /// candidate was rejected.
+    pub fn resolve(&self, scheme: &str) -> Result<Arc<LoadedPlugin>, Error> {
+        let mut rejected = Vec::new();
+        for candidate in &self.candidates {
+            let Ok(manifest) = &candidate.manifest else { continue };
+            if !manifest.schemes.iter().any(|claimed| claimed == scheme) {
+                continue;
+            }
+            match self.load(candidate) {
+                Ok(plugin) => return Ok(plugin),
+                Err(failure) => rejected.push(format!(
+                    "plugin `{}` ({}): {}",
+                    manifest.name,
+                    candidate.manifest_path.display(),
+                    failure.reason()
+                )),
+            }
+        }
+        Err(Error::NoPlugin {
+            scheme: scheme.to_owned(),
+            known_schemes: self.known_schemes(),
+            details: self.describe_search(&rejected),
+        })
+    }
+
+    fn describe_search(&self, rejected: &[String]) -> String {
+        let mut text = String::new();
+        if !rejected.is_empty() {
+            text.push_str("candidates rejected:\n");
+            for line in rejected {
+                let _ = writeln!(text, "  - {line}");
+            }
+        }
+        text.push_str("searched, in order:\n");
+        for entry in &self.trace {
+            let _ = writeln!(text, "  - [{}] {}: {}", entry.tier, entry.path.display(), entry.outcome);
+        }
+        text.push_str("add a plugin directory with --plugin-path or FLOWDB_PLUGIN_PATH");
+        text
+    }
+
+    /// The state of every plugin found. With `load`, every candidate that is not shadowed is
+    /// loaded (and so initialised) to learn whether it works.
+    pub fn report(&self, load: bool) -> Vec<PluginReport> {
+        let mut served: HashMap<String, String> = HashMap::new();
+        let mut reports = Vec::with_capacity(self.candidates.len());
+        for candidate in &self.candidates {
+            let manifest = match &candidate.manifest {
+                Ok(manifest) => manifest,
+                Err(reason) => {
+                    reports.push(PluginReport {
+                        name: manifest_stem(&candidate.manifest_path),
+                        version: None,
+                        sdk_version: None,
+                        schemes: Vec::new(),
+                        capabilities: Vec::new(),
+                        tier: candidate.tier,
+                        manifest_path: candidate.manifest_path.clone(),
+                        library_path: None,
+                        status: PluginStatus::InvalidManifest,
+                        reason: Some(reason.clone()),
+                        shadowed_by: None,
+                        layout_report: None,
+                    });
+                    continue;
+                }
+            };
+            let mut report = PluginReport {
+                name: manifest.name.clone(),
+                version: Some(manifest.version.clone()),
+                sdk_version: Some(manifest.sdk_version.clone()),
+                schemes: manifest.schemes.clone(),
+                capabilities: manifest.capabilities.clone(),
+                tier: candidate.tier,
+                manifest_path: candidate.manifest_path.clone(),
+                library_path: Some(manifest.library_path(&candidate.manifest_path)),
+                status: PluginStatus::Found,
+                reason: None,
+                shadowed_by: None,
+                layout_report: None,
+            };
+            if let Some(owner) = manifest.schemes.iter().all(|scheme| served.contains_key(scheme)).then(|| {
+                manifest.schemes.first().and_then(|scheme| served.get(scheme)).cloned().unwrap_or_default()
+            }) {
+                report.status = PluginStatus::Shadowed;
+                report.reason = Some(format!(
+                    "every scheme it claims ({}) is served by {owner}, which comes first in the search order",
+                    manifest.schemes.join(", ")
+                ));
+                report.shadowed_by = Some(owner);
+                reports.push(report);
+                continue;
+            }
+            let outcome = if load { Some(self.load(candidate)) } else { candidate.state.get().cloned() };
+            match outcome {
+                None => claim(&mut served, manifest, &candidate.manifest_path),
+                Some(Ok(plugin)) => {
+                    claim(&mut served, manifest, &candidate.manifest_path);
+                    let health = plugin.health();
+                    if health.poisoned {
+                        report.status = PluginStatus::Poisoned;
+                        report.reason = Some(format!("poisoned by a {}", health.poison_reason));
+                    } else {
+                        report.status = PluginStatus::Loaded;
+                        report.capabilities =
+                            plugin.description().capabilities.iter().map(|c| c.to_string()).collect();
+                    }
+                }
+                Some(Err(LoadFailure::Incompatible { reason, report: layout })) => {
+                    report.status = PluginStatus::Incompatible;
+                    report.reason = Some(reason);
+                    report.layout_report = layout;
+                }
+                Some(Err(LoadFailure::Failed(reason))) => {
+                    report.status = PluginStatus::Failed;
+                    report.reason = Some(reason);
+                }
+            }
+            reports.push(report);
+        }
+        reports
+    }
+}
+
+fn claim(served: &mut HashMap<String, String>, manifest: &Manifest, path: &Path) {
+    for scheme in &manifest.schemes {
+        served.entry(scheme.clone()).or_insert_with(|| format!("`{}` ({})", manifest.name, path.display()));
+    }
+}
+
+fn manifest_stem(path: &Path) -> String {
+    let file = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    file.strip_suffix(MANIFEST_SUFFIX).unwrap_or(&file).to_owned()
+}
+
+/// The manifests in a directory, sorted by file name; a manifest file given directly is itself.
+fn list_manifests(path: &Path) -> Result<Vec<PathBuf>, String> {
+    if path.is_file() {
+        return if path.to_string_lossy().ends_with(MANIFEST_SUFFIX) {
+            Ok(vec![path.to_path_buf()])
+        } else {
+            Err(format!("not a directory or a *{MANIFEST_SUFFIX} manifest"))
+        };
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Err("does not exist".into()),
+        Err(err) => return Err(format!("cannot be read: {err}")),
+    };
+    let mut manifests: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(MANIFEST_SUFFIX))
+        .collect();
+    manifests.sort();
+    Ok(manifests)
+}

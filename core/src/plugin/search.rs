@@ -1,0 +1,117 @@
+//! Where plugins are looked for: one ordered list of directories, computed in one place, used
+//! by the loader, `flowdb plugins list` and every error message alike.
+//!
+//! The tiers, first match wins:
+//! 1. explicit paths given by the caller (`--plugin-path`, [`SearchPath::with_explicit`]);
+//! 2. `FLOWDB_PLUGIN_PATH`, directories separated by `:` (absolute paths only, unless
+//!    `FLOWDB_ALLOW_RELATIVE_PLUGIN_PATHS=1`);
+//! 3. the running executable's directory, then its `../lib/flowdb/plugins`;
+//! 4. the user directory, `$FLOWDB_HOME/plugins` (default `~/.flowdb/plugins`);
+//! 5. the system directories `/usr/local/lib/flowdb/plugins` and `/usr/lib/flowdb/plugins`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// A search tier, in precedence order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SearchTier {
+    /// Given by the caller.
+    Explicit,
+    /// From `FLOWDB_PLUGIN_PATH`.
+    Environment,
+    /// Beside the executable.
+    Executable,
+    /// The user's plugin directory.
+    User,
+    /// The system's plugin directories.
+    System,
+}
+
+impl fmt::Display for SearchTier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SearchTier::Explicit => "explicit",
+            SearchTier::Environment => "FLOWDB_PLUGIN_PATH",
+            SearchTier::Executable => "executable",
+            SearchTier::User => "user",
+            SearchTier::System => "system",
+        })
+    }
+}
+
+/// One place to look.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchDir {
+    /// The tier it belongs to.
+    pub tier: SearchTier,
+    /// A directory, or (explicit tier only) a manifest file.
+    pub path: PathBuf,
+    /// Why this entry is not searched, when it is refused outright (a relative path).
+    pub refused: Option<String>,
+}
+
+/// The ordered search path.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SearchPath {
+    /// Every place, in precedence order.
+    pub dirs: Vec<SearchDir>,
+}
+
+impl SearchPath {
+    /// The standard tiers 2–5, from the process environment.
+    pub fn from_env() -> SearchPath {
+        Self::from_lookup(|key| std::env::var(key).ok(), std::env::current_exe().ok())
+    }
+
+    /// The standard tiers from an explicit environment lookup and executable path.
+    pub fn from_lookup(env: impl Fn(&str) -> Option<String>, current_exe: Option<PathBuf>) -> SearchPath {
+        let mut dirs = Vec::new();
+        let allow_relative = env("FLOWDB_ALLOW_RELATIVE_PLUGIN_PATHS").is_some_and(|value| value == "1");
+        if let Some(list) = env("FLOWDB_PLUGIN_PATH") {
+            for entry in list.split(':').filter(|entry| !entry.is_empty()) {
+                let path = PathBuf::from(entry);
+                let refused = (!path.is_absolute() && !allow_relative).then(|| {
+                    "relative paths in FLOWDB_PLUGIN_PATH are refused (set FLOWDB_ALLOW_RELATIVE_PLUGIN_PATHS=1 to allow them)"
+                        .to_owned()
+                });
+                dirs.push(SearchDir { tier: SearchTier::Environment, path, refused });
+            }
+        }
+        if let Some(exe_dir) = current_exe.as_deref().and_then(Path::parent) {
+            dirs.push(SearchDir { tier: SearchTier::Executable, path: exe_dir.to_path_buf(), refused: None });
+            dirs.push(SearchDir {
+                tier: SearchTier::Executable,
+                path: exe_dir.join("../lib/flowdb/plugins"),
+                refused: None,
+            });
+        }
+        let home = env("FLOWDB_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env("HOME").map(|home| Path::new(&home).join(".flowdb")));
+        if let Some(home) = home {
+            dirs.push(SearchDir { tier: SearchTier::User, path: home.join("plugins"), refused: None });
+        }
+        for system in ["/usr/local/lib/flowdb/plugins", "/usr/lib/flowdb/plugins"] {
+            dirs.push(SearchDir { tier: SearchTier::System, path: PathBuf::from(system), refused: None });
+        }
+        SearchPath { dirs }
+    }
+
+    /// Puts explicit paths (directories or manifest files) in front, in the order given.
+    pub fn with_explicit(mut self, paths: impl IntoIterator<Item = PathBuf>) -> SearchPath {
+        let explicit: Vec<SearchDir> = paths
+            .into_iter()
+            .map(|path| SearchDir { tier: SearchTier::Explicit, path, refused: None })
+            .collect();
+        self.dirs.splice(0..0, explicit);
+        self
+    }
+
+    /// Only the explicit paths, without the standard tiers (for tests and embedding hosts).
+    pub fn explicit_only(paths: impl IntoIterator<Item = PathBuf>) -> SearchPath {
+        SearchPath::default().with_explicit(paths)
+    }
+}

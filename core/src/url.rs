@@ -1,0 +1,63 @@
+//! The scheme of a connection URL, which picks the plugin.
+
+use crate::error::Error;
+
+/// A URL's dialect scheme and optional driver, `postgresql+asyncpg` → (`postgresql`, `asyncpg`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlScheme {
+    /// The scheme that selects the plugin, lowercased.
+    pub dialect: String,
+    /// The `+driver` part, accepted and reported but not used to choose.
+    pub driver: Option<String>,
+}
+
+/// Reads the scheme of a connection URL.
+///
+/// ```
+/// use flowdb::url::parse_scheme;
+///
+/// let scheme = parse_scheme("postgresql+asyncpg://u:p@host/db").unwrap();
+/// assert_eq!((scheme.dialect.as_str(), scheme.driver.as_deref()), ("postgresql", Some("asyncpg")));
+/// assert_eq!(parse_scheme("sqlite::memory:").unwrap().dialect, "sqlite");
+/// assert!(parse_scheme("not a url").is_err());
+/// ```
+pub fn parse_scheme(url: &str) -> Result<UrlScheme, Error> {
+    let invalid = |reason: &str| Error::InvalidUrl { url: redact_url(url), reason: reason.to_owned() };
+    let scheme = match url.split_once("://") {
+        Some((scheme, _)) => scheme,
+        // sqlx's in-memory shorthand has no `//`.
+        None if url.starts_with("sqlite::memory:") => "sqlite",
+        None => return Err(invalid("expected `scheme://…`, e.g. postgresql+asyncpg://user:pass@host/db or sqlite:///path.db")),
+    };
+    let (dialect, driver) = match scheme.split_once('+') {
+        Some((dialect, driver)) => (dialect, Some(driver)),
+        None => (scheme, None),
+    };
+    let valid = |part: &str| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
+    };
+    if !valid(dialect) || driver.is_some_and(|driver| !valid(driver)) {
+        return Err(invalid(&format!("`{scheme}` is not a valid scheme")));
+    }
+    Ok(UrlScheme { dialect: dialect.to_ascii_lowercase(), driver: driver.map(str::to_ascii_lowercase) })
+}
+
+/// The URL with any password replaced by `***`, for messages and logs.
+///
+/// ```
+/// use flowdb::url::redact_url;
+/// assert_eq!(redact_url("postgresql://me:s3cret@db/x"), "postgresql://me:***@db/x");
+/// assert_eq!(redact_url("sqlite:///x.db"), "sqlite:///x.db");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_owned() };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+        None => url.to_owned(),
+    }
+}

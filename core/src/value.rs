@@ -1,0 +1,323 @@
+//! Parameters and rows on the host side.
+//!
+//! Values cross the boundary as [`Value`]. Parameters are built with [`IntoValue`] (or the
+//! [`params!`](crate::params) macro); rows are read in place from the plugin's row set, without
+//! copying, through [`Row::get`] and [`FromValue`].
+//!
+//! Reading is lenient in the ways the two dialects differ, so the same code reads either: a
+//! SQLite integer reads as a `bool`, SQLite's text UUIDs and Prefect's naive-UTC timestamp text
+//! read as [`uuid::Uuid`] and [`chrono::DateTime`].
+
+use abi_stable::std_types::RString;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use flowdb_abi::{RowSet, ValueNE};
+
+pub use flowdb_abi::Value;
+
+use crate::error::Error;
+
+/// Converts a Rust value into a parameter.
+pub trait IntoValue {
+    /// The parameter.
+    fn into_value(self) -> Value;
+}
+
+/// A JSON document parameter or column, as opposed to plain text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json(pub serde_json::Value);
+
+/// A time interval parameter or column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval(pub chrono::TimeDelta);
+
+/// Builds a parameter list: `params![id, "name", 3_i64]`.
+///
+/// ```
+/// use flowdb::{params, value::Value};
+///
+/// let list = params![1_i64, "two", None::<i64>];
+/// assert_eq!(list, vec![Value::Int64(1), Value::Text("two".into()), Value::Null]);
+/// ```
+#[macro_export]
+macro_rules! params {
+    ($($value:expr),* $(,)?) => {
+        vec![$($crate::value::IntoValue::into_value($value)),*]
+    };
+}
+
+macro_rules! into_value {
+    ($($ty:ty => |$v:ident| $body:expr),* $(,)?) => {
+        $(impl IntoValue for $ty {
+            fn into_value(self) -> Value {
+                let $v = self;
+                $body
+            }
+        })*
+    };
+}
+
+into_value! {
+    Value => |v| v,
+    bool => |v| Value::Bool(v),
+    i16 => |v| Value::Int16(v),
+    i32 => |v| Value::Int32(v),
+    i64 => |v| Value::Int64(v),
+    f64 => |v| Value::Float64(v),
+    &str => |v| Value::Text(v.into()),
+    String => |v| Value::Text(v.into()),
+    &String => |v| Value::Text(v.as_str().into()),
+    Vec<u8> => |v| Value::Bytes(v.into()),
+    &[u8] => |v| Value::Bytes(v.to_vec().into()),
+    uuid::Uuid => |v| Value::Uuid(v.into_bytes()),
+    DateTime<Utc> => |v| Value::Timestamp(v.timestamp_micros()),
+    Interval => |v| Value::Interval(v.0.num_microseconds().unwrap_or(i64::MAX)),
+    Json => |v| Value::Json(v.0.to_string().into()),
+}
+
+impl<T: IntoValue> IntoValue for Option<T> {
+    fn into_value(self) -> Value {
+        self.map_or(Value::Null, IntoValue::into_value)
+    }
+}
+
+/// Reads a column value as a Rust type.
+pub trait FromValue: Sized {
+    /// The converted value, or why it cannot be converted.
+    fn from_value(value: &Value) -> Result<Self, String>;
+}
+
+fn mismatch<T>(value: &Value, wanted: &str) -> Result<T, String> {
+    Err(format!("cannot read {value:?} as {wanted}"))
+}
+
+/// Prefect's SQLite timestamp text: naive UTC `YYYY-MM-DD HH:MM:SS[.ffffff]`.
+fn parse_naive_utc(text: &str) -> Option<DateTime<Utc>> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
+        .ok()
+        .map(|naive| naive.and_utc())
+        .or_else(|| DateTime::parse_from_rfc3339(text).ok().map(|at| at.with_timezone(&Utc)))
+}
+
+impl FromValue for Value {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        Ok(value.clone())
+    }
+}
+
+impl FromValue for i64 {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Int16(v) => Ok(i64::from(*v)),
+            Value::Int32(v) => Ok(i64::from(*v)),
+            Value::Int64(v) => Ok(*v),
+            Value::Bool(v) => Ok(i64::from(*v)),
+            other => mismatch(other, "an integer"),
+        }
+    }
+}
+
+impl FromValue for i32 {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        let wide = i64::from_value(value)?;
+        i32::try_from(wide).map_err(|_| format!("{wide} does not fit a 32-bit integer"))
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Float64(v) => Ok(*v),
+            Value::Int16(_) | Value::Int32(_) | Value::Int64(_) => Ok(i64::from_value(value)? as f64),
+            other => mismatch(other, "a float"),
+        }
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Bool(v) => Ok(*v),
+            // SQLite has no boolean type: 0 and 1.
+            Value::Int64(0) | Value::Int32(0) | Value::Int16(0) => Ok(false),
+            Value::Int64(1) | Value::Int32(1) | Value::Int16(1) => Ok(true),
+            other => mismatch(other, "a boolean"),
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Text(text) | Value::Json(text) => Ok(text.to_string()),
+            other => mismatch(other, "text"),
+        }
+    }
+}
+
+impl FromValue for Vec<u8> {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Bytes(bytes) => Ok(bytes.to_vec()),
+            other => mismatch(other, "bytes"),
+        }
+    }
+}
+
+impl FromValue for uuid::Uuid {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Uuid(bytes) => Ok(uuid::Uuid::from_bytes(*bytes)),
+            Value::Text(text) => uuid::Uuid::parse_str(text).map_err(|err| format!("`{text}` is not a UUID: {err}")),
+            other => mismatch(other, "a UUID"),
+        }
+    }
+}
+
+impl FromValue for DateTime<Utc> {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Timestamp(micros) => DateTime::from_timestamp_micros(*micros)
+                .ok_or_else(|| format!("timestamp {micros} µs is out of range")),
+            Value::Text(text) => parse_naive_utc(text).ok_or_else(|| format!("`{text}` is not a timestamp")),
+            other => mismatch(other, "a timestamp"),
+        }
+    }
+}
+
+impl FromValue for Interval {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Interval(micros) => Ok(Interval(chrono::TimeDelta::microseconds(*micros))),
+            // Prefect stores an interval on SQLite as the datetime that far after the epoch.
+            Value::Text(text) => parse_naive_utc(text)
+                .map(|at| Interval(at - DateTime::<Utc>::UNIX_EPOCH))
+                .ok_or_else(|| format!("`{text}` is not an interval")),
+            other => mismatch(other, "an interval"),
+        }
+    }
+}
+
+impl FromValue for Json {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Json(text) | Value::Text(text) => serde_json::from_str(text)
+                .map(Json)
+                .map_err(|err| format!("not valid JSON: {err}")),
+            other => mismatch(other, "JSON"),
+        }
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Null => Ok(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+/// The rows a query returned, kept as the plugin sent them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rows {
+    set: RowSet,
+}
+
+impl Rows {
+    pub(crate) fn new(set: RowSet) -> Rows {
+        Rows { set }
+    }
+
+    /// The column names.
+    pub fn columns(&self) -> impl Iterator<Item = &str> {
+        self.set.columns.iter().map(RString::as_str)
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        match self.set.columns.len() {
+            0 => 0,
+            width => self.set.values.len() / width,
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The row at `index`.
+    pub fn row(&self, index: usize) -> Option<Row<'_>> {
+        let width = self.set.columns.len();
+        let start = index.checked_mul(width)?;
+        let values = self.set.values.get(start..start.checked_add(width)?)?;
+        (width > 0).then_some(Row { columns: &self.set.columns, values })
+    }
+
+    /// Every row, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
+        (0..self.len()).filter_map(|index| self.row(index))
+    }
+}
+
+/// One row of [`Rows`].
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    columns: &'a [RString],
+    values: &'a [ValueNE],
+}
+
+/// A column named by position or by name.
+pub trait ColumnIndex {
+    /// The position in `columns`, if there is such a column.
+    fn position(&self, columns: &[RString]) -> Option<usize>;
+    /// For messages.
+    fn describe(&self) -> String;
+}
+
+impl ColumnIndex for usize {
+    fn position(&self, columns: &[RString]) -> Option<usize> {
+        (*self < columns.len()).then_some(*self)
+    }
+    fn describe(&self) -> String {
+        format!("#{self}")
+    }
+}
+
+impl ColumnIndex for &str {
+    fn position(&self, columns: &[RString]) -> Option<usize> {
+        columns.iter().position(|column| column.as_str() == *self)
+    }
+    fn describe(&self) -> String {
+        (*self).to_owned()
+    }
+}
+
+impl<'a> Row<'a> {
+    /// The raw value of a column.
+    pub fn value(&self, column: impl ColumnIndex) -> Result<&'a Value, Error> {
+        let position = column.position(self.columns).ok_or_else(|| Error::Conversion {
+            column: column.describe(),
+            reason: format!(
+                "no such column (the row has {})",
+                self.columns.iter().map(RString::as_str).collect::<Vec<_>>().join(", ")
+            ),
+        })?;
+        let wrapped = self.values.get(position).ok_or_else(|| Error::Conversion {
+            column: column.describe(),
+            reason: "the row is shorter than its columns".into(),
+        })?;
+        wrapped.as_enum().map_err(|_| Error::Conversion {
+            column: column.describe(),
+            reason: "the plugin sent a kind of value this flowdb does not know; upgrade flowdb".into(),
+        })
+    }
+
+    /// A column's value as `T`.
+    pub fn get<T: FromValue>(&self, column: impl ColumnIndex) -> Result<T, Error> {
+        let name = column.describe();
+        let value = self.value(column)?;
+        T::from_value(value).map_err(|reason| Error::Conversion { column: name, reason })
+    }
+}

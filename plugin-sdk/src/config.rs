@@ -1,0 +1,263 @@
+//! Tier 1, database configuration: the traits a dialect implements, and their export.
+//!
+//! Implement [`Dialect`], [`Pool`] and [`Transaction`] with ordinary async Rust; the SDK wraps
+//! them into the ABI's `DatabasePool` / `DatabaseTransaction` objects, adding the panic guard and
+//! the plugin's runtime around every call.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use abi_stable::sabi_trait::TD_Opaque;
+use abi_stable::std_types::RVec;
+use async_ffi::{FfiFuture, FutureExt};
+use tokio::sync::Mutex;
+
+use crate::abi::{
+    ConnectOptions, DatabasePool, DatabasePool_TO, DatabaseTransaction, DatabaseTransaction_TO,
+    ErrorKind, ExecOutcome, PluginResult, PoolBox, PoolStatus, RowSet, ServerInfo, Statement,
+    TransactionBox, UnitOfWork,
+};
+use crate::error::{Error, ErrorExt, Result};
+use crate::orm::DialectOrm;
+use crate::panic_guard::{RuntimeBound, guard_future};
+use crate::queries::DialectQueries;
+
+/// A SQL dialect: its identity, and how to reach a database of it.
+///
+/// Required: `NAME`, `URL_SCHEMES`, `Pool` and [`connect`](Dialect::connect). Everything else has
+/// a default: no capabilities, `create_database`/`drop_database` unsupported, empty tiers 2
+/// and 3.
+pub trait Dialect: Send + Sync + 'static {
+    /// The dialect's name, as in URLs (`postgresql`, `sqlite`).
+    const NAME: &'static str;
+    /// Every URL scheme the plugin serves, without `+driver`; the first is the canonical one.
+    const URL_SCHEMES: &'static [&'static str];
+    /// Declared capabilities (`in-memory`, `create-database`, …), shown by `flowdb plugins list`.
+    const CAPABILITIES: &'static [&'static str] = &[];
+
+    /// The pool type.
+    type Pool: Pool;
+
+    /// Opens a pool for the options' URL.
+    fn connect(options: ConnectOptions) -> impl Future<Output = Result<Self::Pool>> + Send + use<Self>;
+
+    /// Creates the database the URL names.
+    fn create_database(_options: ConnectOptions) -> impl Future<Output = Result<()>> + Send + 'static {
+        async { Err(Error::unsupported("create_database")) }
+    }
+
+    /// Drops the database the URL names.
+    fn drop_database(_options: ConnectOptions) -> impl Future<Output = Result<()>> + Send + 'static {
+        async { Err(Error::unsupported("drop_database")) }
+    }
+
+    /// Tier 2: the dialect's query components.
+    fn query_components() -> Box<dyn DialectQueries> {
+        Box::new(crate::queries::NoQueryComponents { dialect: Self::NAME })
+    }
+
+    /// Tier 3: the dialect's ORM configuration.
+    fn orm_configuration() -> Box<dyn DialectOrm> {
+        Box::new(crate::orm::NoOrmConfiguration { dialect: Self::NAME })
+    }
+}
+
+/// A pool of connections. Futures are `'static`: clone what the future needs (sqlx pools are
+/// cheap handles).
+///
+/// Required: everything but [`run_unit_of_work`](Pool::run_unit_of_work) and
+/// [`close`](Pool::close).
+pub trait Pool: Send + Sync + 'static {
+    /// The transaction type.
+    type Transaction: Transaction;
+
+    /// Runs a statement that returns no rows, in autocommit.
+    fn execute(&self, statement: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + use<Self>;
+
+    /// Runs a query and returns all rows, in autocommit.
+    fn fetch_all(&self, statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + use<Self>;
+
+    /// Starts a transaction; see the ABI's `DatabasePool::begin` for `with_for_update`.
+    fn begin(&self, with_for_update: bool) -> impl Future<Output = Result<Self::Transaction>> + Send + use<Self>;
+
+    /// A round trip that reports the server.
+    fn server_info(&self) -> impl Future<Output = Result<ServerInfo>> + Send + use<Self>;
+
+    /// The pool's connections right now.
+    fn status(&self) -> PoolStatus;
+
+    /// Runs statements in one transaction and commits. The default uses
+    /// [`begin`](Pool::begin) and [`Transaction::execute`].
+    fn run_unit_of_work(&self, work: UnitOfWork) -> impl Future<Output = Result<Vec<ExecOutcome>>> + Send + use<Self> {
+        let begin = self.begin(work.with_for_update);
+        async move {
+            let mut transaction = begin.await?;
+            let mut outcomes = Vec::with_capacity(work.statements.len());
+            for statement in work.statements {
+                match transaction.execute(statement).await {
+                    Ok(outcome) => outcomes.push(outcome),
+                    Err(err) => {
+                        // The statement's error is the one worth reporting; a failed rollback
+                        // also ends with the connection discarding the transaction.
+                        let _ = transaction.rollback().await;
+                        return Err(err);
+                    }
+                }
+            }
+            transaction.commit().await?;
+            Ok(outcomes)
+        }
+    }
+
+    /// Closes every connection. The default does nothing beyond dropping the pool.
+    fn close(&self) -> impl Future<Output = ()> + Send + use<Self> {
+        async {}
+    }
+}
+
+/// A transaction on one connection. Dropping it uncommitted must roll it back (sqlx's
+/// transactions do).
+pub trait Transaction: Send + 'static {
+    /// Runs a statement that returns no rows.
+    fn execute(&mut self, statement: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + '_;
+
+    /// Runs a query and returns all rows.
+    fn fetch_all(&mut self, statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + '_;
+
+    /// Commits.
+    fn commit(self) -> impl Future<Output = Result<()>> + Send;
+
+    /// Rolls back.
+    fn rollback(self) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// Wraps a pool into the ABI object the host receives.
+pub(crate) fn export_pool<P: Pool>(pool: P) -> PoolBox {
+    DatabasePool_TO::from_value(ExportedPool { pool: RuntimeBound::new(pool) }, TD_Opaque)
+}
+
+struct ExportedPool<P: Pool> {
+    pool: RuntimeBound<P>,
+}
+
+impl<P: Pool> ExportedPool<P> {
+    fn call<T, F>(
+        &self,
+        where_: &'static str,
+        call: impl FnOnce(&P) -> F,
+    ) -> FfiFuture<PluginResult<T>>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T>> + Send + 'static,
+    {
+        match self.pool.get() {
+            Ok(pool) => guard_future(where_, || call(pool)),
+            Err(err) => std::future::ready(PluginResult::RErr(err)).into_ffi(),
+        }
+    }
+}
+
+impl<P: Pool> DatabasePool for ExportedPool<P> {
+    fn execute(&self, statement: Statement) -> FfiFuture<PluginResult<ExecOutcome>> {
+        self.call("execute", |pool| pool.execute(statement))
+    }
+
+    fn fetch_all(&self, statement: Statement) -> FfiFuture<PluginResult<RowSet>> {
+        self.call("fetch_all", |pool| pool.fetch_all(statement))
+    }
+
+    fn run_unit_of_work(&self, work: UnitOfWork) -> FfiFuture<PluginResult<RVec<ExecOutcome>>> {
+        self.call("run_unit_of_work", |pool| {
+            let run = pool.run_unit_of_work(work);
+            async move { run.await.map(RVec::from) }
+        })
+    }
+
+    fn begin(&self, with_for_update: bool) -> FfiFuture<PluginResult<TransactionBox>> {
+        self.call("begin", |pool| {
+            let begin = pool.begin(with_for_update);
+            async move { Ok(export_transaction(begin.await?)) }
+        })
+    }
+
+    fn server_info(&self) -> FfiFuture<PluginResult<ServerInfo>> {
+        self.call("server_info", |pool| pool.server_info())
+    }
+
+    fn status(&self) -> PoolStatus {
+        let status = crate::panic_guard::guard_sync("status", || Ok(self.pool.get()?.status()));
+        status.unwrap_or(PoolStatus { size: 0, idle: 0, max_size: 0 })
+    }
+
+    fn close(&self) -> FfiFuture<()> {
+        let closing = self.call("close", |pool| {
+            let close = pool.close();
+            async move {
+                close.await;
+                Ok(())
+            }
+        });
+        async move {
+            let _ = closing.await;
+        }
+        .into_ffi()
+    }
+}
+
+fn export_transaction<T: Transaction>(transaction: T) -> TransactionBox {
+    let shared = Arc::new(RuntimeBound::new(Mutex::new(Some(transaction))));
+    DatabaseTransaction_TO::from_value(ExportedTransaction { shared }, TD_Opaque)
+}
+
+/// The transaction sits behind an async mutex so that the ABI's `&self` methods can return
+/// `'static` futures that each take it in turn; commit and rollback take it out.
+struct ExportedTransaction<T: Transaction> {
+    shared: Arc<RuntimeBound<Mutex<Option<T>>>>,
+}
+
+fn finished() -> Error {
+    Error::new(
+        ErrorKind::INVALID_ARGUMENT,
+        "the transaction has already been committed or rolled back",
+    )
+}
+
+impl<T: Transaction> ExportedTransaction<T> {
+    fn finish<F, Fut>(&self, where_: &'static str, end: F) -> FfiFuture<PluginResult<()>>
+    where
+        F: FnOnce(T) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<()>> + Send,
+    {
+        let shared = Arc::clone(&self.shared);
+        guard_future(where_, move || async move {
+            let transaction = shared.get()?.lock().await.take().ok_or_else(finished)?;
+            end(transaction).await
+        })
+    }
+}
+
+impl<T: Transaction> DatabaseTransaction for ExportedTransaction<T> {
+    fn execute(&self, statement: Statement) -> FfiFuture<PluginResult<ExecOutcome>> {
+        let shared = Arc::clone(&self.shared);
+        guard_future("transaction execute", move || async move {
+            let mut slot = shared.get()?.lock().await;
+            slot.as_mut().ok_or_else(finished)?.execute(statement).await
+        })
+    }
+
+    fn fetch_all(&self, statement: Statement) -> FfiFuture<PluginResult<RowSet>> {
+        let shared = Arc::clone(&self.shared);
+        guard_future("transaction fetch_all", move || async move {
+            let mut slot = shared.get()?.lock().await;
+            slot.as_mut().ok_or_else(finished)?.fetch_all(statement).await
+        })
+    }
+
+    fn commit(&self) -> FfiFuture<PluginResult<()>> {
+        self.finish("commit", T::commit)
+    }
+
+    fn rollback(&self) -> FfiFuture<PluginResult<()>> {
+        self.finish("rollback", T::rollback)
+    }
+}

@@ -1,0 +1,98 @@
+//! What [`export_plugin!`](crate::export_plugin) expands to: the root module's entry points,
+//! generic over the dialect. Not for direct use.
+
+use abi_stable::std_types::{RResult, RString, RVec};
+use async_ffi::FfiFuture;
+
+use crate::abi::{
+    ABI_VERSION, ConnectOptions, HostServices, OrmBox, PluginDescription, PluginError,
+    PluginHealth, PluginModule, PluginModuleRef, PluginResult, PoolBox, QueryComponentsBox,
+};
+use crate::config::{Dialect, export_pool};
+use crate::panic_guard::{guard_future, guard_sync};
+use crate::{SDK_VERSION, logging, runtime};
+use abi_stable::prefix_type::PrefixTypeTrait;
+
+/// Builds the root module for `D`; `plugin_version` is the plugin crate's version.
+pub fn root_module<D: Dialect>(plugin_version: &'static str) -> PluginModuleRef {
+    // The version cannot be a generic parameter of an `extern "C" fn`, so it is kept in a
+    // static the `describe` entry reads.
+    let _ = PLUGIN_VERSION.set(plugin_version);
+    PluginModule {
+        describe: describe::<D>,
+        init: init::<D>,
+        health,
+        shutdown,
+        connect: connect::<D>,
+        create_database: create_database::<D>,
+        drop_database: drop_database::<D>,
+        query_components: query_components::<D>,
+        orm_configuration: orm_configuration::<D>,
+    }
+    .leak_into_prefix()
+}
+
+static PLUGIN_VERSION: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+fn strings(items: &[&str]) -> RVec<RString> {
+    items.iter().map(|item| RString::from(*item)).collect()
+}
+
+extern "C" fn describe<D: Dialect>() -> PluginDescription {
+    PluginDescription {
+        name: D::NAME.into(),
+        version: PLUGIN_VERSION.get().copied().unwrap_or("0.0.0").into(),
+        sdk_version: SDK_VERSION.into(),
+        abi_version: ABI_VERSION.into(),
+        schemes: strings(D::URL_SCHEMES),
+        capabilities: strings(D::CAPABILITIES),
+    }
+}
+
+extern "C" fn init<D: Dialect>(host: HostServices) -> PluginResult<()> {
+    // Runs before the runtime exists: naming its threads must happen first.
+    runtime::set_plugin_name(D::NAME);
+    guard_sync("init", || {
+        logging::install(host);
+        tracing::debug!(target: "flowdb_plugin", "{} plugin initialised", D::NAME);
+        Ok(())
+    })
+    .into()
+}
+
+extern "C" fn health() -> PluginHealth {
+    PluginHealth {
+        poisoned: crate::is_poisoned(),
+        poison_reason: crate::poison_reason().unwrap_or_default().into(),
+        shut_down: runtime::is_shut_down(),
+    }
+}
+
+extern "C" fn shutdown() {
+    // A panic here must not unwind into the host; there is nothing to report it to.
+    let _ = std::panic::catch_unwind(runtime::shutdown);
+}
+
+extern "C" fn connect<D: Dialect>(options: ConnectOptions) -> FfiFuture<PluginResult<PoolBox>> {
+    guard_future("connect", || {
+        let connecting = D::connect(options);
+        async move { Ok(export_pool(connecting.await?)) }
+    })
+}
+
+extern "C" fn create_database<D: Dialect>(options: ConnectOptions) -> FfiFuture<PluginResult<()>> {
+    guard_future("create_database", || D::create_database(options))
+}
+
+extern "C" fn drop_database<D: Dialect>(options: ConnectOptions) -> FfiFuture<PluginResult<()>> {
+    guard_future("drop_database", || D::drop_database(options))
+}
+
+extern "C" fn query_components<D: Dialect>() -> RResult<QueryComponentsBox, PluginError> {
+    guard_sync("query_components", || Ok(crate::queries::export_queries(D::query_components())))
+        .into()
+}
+
+extern "C" fn orm_configuration<D: Dialect>() -> RResult<OrmBox, PluginError> {
+    guard_sync("orm_configuration", || Ok(crate::orm::export_orm(D::orm_configuration()))).into()
+}

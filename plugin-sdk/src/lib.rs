@@ -1,0 +1,141 @@
+//! Everything a third party needs to write a flowdb dialect plugin.
+//!
+//! A plugin is a `cdylib` that implements [`Dialect`] (tier 1: pools, transactions, create and
+//! drop), optionally [`DialectQueries`] (tier 2) and [`DialectOrm`] (tier 3), and names its
+//! dialect type in [`export_plugin!`]. The SDK does the rest, and the rest is what keeps a host
+//! alive:
+//!
+//! - **A runtime of the plugin's own.** tokio's context does not cross a `cdylib` boundary, so
+//!   each plugin lazily builds one multi-thread runtime ([`runtime`]). Every future the host
+//!   polls is polled *and dropped* with that runtime entered, so sqlx finds its reactor and a
+//!   host-side timeout that cancels a query cannot abort the process.
+//! - **Panics become errors.** Every entry point and every poll runs under `catch_unwind`. A
+//!   panic is returned as an [`ErrorKind::PANIC`] error and poisons the plugin: later calls fail
+//!   fast with [`ErrorKind::POISONED`].
+//! - **Logs reach the host.** `tracing` events and `log` records inside the plugin are forwarded
+//!   to the host's subscriber through a callback given at initialisation.
+//!
+//! The plugin crate also needs `abi_stable = "0.11"` as a direct dependency, because
+//! abi_stable's export attribute refers to it by absolute path.
+//!
+//! ```
+//! use flowdb_plugin_sdk::prelude::*;
+//!
+//! /// A dialect that cannot connect anywhere, to show the shape.
+//! struct NowhereDialect;
+//!
+//! struct NowherePool;
+//!
+//! struct NowhereTransaction;
+//!
+//! impl Dialect for NowhereDialect {
+//!     const NAME: &'static str = "nowhere";
+//!     const URL_SCHEMES: &'static [&'static str] = &["nowhere"];
+//!     type Pool = NowherePool;
+//!
+//!     fn connect(_options: ConnectOptions) -> impl Future<Output = Result<NowherePool>> + Send + use<> {
+//!         async { Ok(NowherePool) }
+//!     }
+//! }
+//!
+//! impl Pool for NowherePool {
+//!     type Transaction = NowhereTransaction;
+//!
+//!     fn execute(&self, _: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + use<> {
+//!         async { Err(Error::new(ErrorKind::UNSUPPORTED, "nowhere runs nothing")) }
+//!     }
+//!     fn fetch_all(&self, _: Statement) -> impl Future<Output = Result<RowSet>> + Send + use<> {
+//!         async { Ok(RowSet { columns: RVec::new(), values: RVec::new() }) }
+//!     }
+//!     fn begin(&self, _: bool) -> impl Future<Output = Result<NowhereTransaction>> + Send + use<> {
+//!         async { Ok(NowhereTransaction) }
+//!     }
+//!     fn server_info(&self) -> impl Future<Output = Result<ServerInfo>> + Send + use<> {
+//!         async { Ok(ServerInfo { dialect: "nowhere".into(), server_version: "0".into() }) }
+//!     }
+//!     fn status(&self) -> PoolStatus {
+//!         PoolStatus { size: 0, idle: 0, max_size: 0 }
+//!     }
+//! }
+//!
+//! impl Transaction for NowhereTransaction {
+//!     fn execute(&mut self, _: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + '_ {
+//!         async { Ok(ExecOutcome { rows_affected: 0 }) }
+//!     }
+//!     fn fetch_all(&mut self, _: Statement) -> impl Future<Output = Result<RowSet>> + Send + '_ {
+//!         async { Ok(RowSet { columns: RVec::new(), values: RVec::new() }) }
+//!     }
+//!     fn commit(self) -> impl Future<Output = Result<()>> + Send { async { Ok(()) } }
+//!     fn rollback(self) -> impl Future<Output = Result<()>> + Send { async { Ok(()) } }
+//! }
+//!
+//! // In the plugin crate: flowdb_plugin_sdk::export_plugin!(NowhereDialect);
+//! ```
+#![deny(missing_docs)]
+// The SDK's own code is safe Rust; the only unsafe code a plugin contains is what abi_stable's
+// and async-ffi's macros generate.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod error;
+#[doc(hidden)]
+pub mod export;
+pub mod logging;
+pub mod orm;
+mod panic_guard;
+pub mod queries;
+pub mod runtime;
+pub mod value;
+
+pub use abi_stable;
+pub use flowdb_abi as abi;
+
+pub use crate::config::{Dialect, Pool, Transaction};
+pub use crate::error::{Error, Result};
+pub use crate::orm::DialectOrm;
+pub use crate::panic_guard::{poison_reason, is_poisoned};
+pub use crate::queries::DialectQueries;
+
+/// The SDK version, recorded in each plugin's description and manifest.
+pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Everything a plugin usually needs, for a glob import.
+pub mod prelude {
+    pub use std::future::Future;
+
+    pub use abi_stable::std_types::{ROption, RString, RVec};
+
+    pub use crate::abi::{
+        ConnectOptions, ErrorKind, ExecOutcome, Migration, PoolStatus, RowSet, ServerInfo,
+        Statement, UnitOfWork, Value, ValueNE,
+    };
+    pub use crate::config::{Dialect, Pool, Transaction};
+    pub use crate::error::{Error, ErrorExt, Result};
+    pub use crate::orm::DialectOrm;
+    pub use crate::queries::DialectQueries;
+    pub use crate::value::{ValueExt, ValueNEExt};
+}
+
+/// Declares a plugin: exports the root module that the host loads.
+///
+/// # Parameters
+/// - `$dialect`: the type implementing [`Dialect`]. Its `NAME`, `URL_SCHEMES` and
+///   `CAPABILITIES` become the plugin's description; the plugin's version is the calling crate's
+///   `CARGO_PKG_VERSION`.
+///
+/// The generated root module wraps every entry point in `catch_unwind` and the plugin's runtime,
+/// and checks the poison flag first. Invoke it once, at the crate root of a `cdylib`.
+///
+/// ```ignore
+/// flowdb_plugin_sdk::export_plugin!(SqliteDialect);
+/// ```
+#[macro_export]
+macro_rules! export_plugin {
+    ($dialect:ty) => {
+        /// The root module of this flowdb plugin, found by the host's loader.
+        #[::abi_stable::export_root_module]
+        pub fn flowdb_plugin_root_module() -> $crate::abi::PluginModuleRef {
+            $crate::export::root_module::<$dialect>(env!("CARGO_PKG_VERSION"))
+        }
+    };
+}

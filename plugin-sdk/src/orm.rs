@@ -1,0 +1,77 @@
+//! Tier 3, ORM configuration: the dialect's migration set and each model's upsert columns.
+
+use abi_stable::sabi_trait::TD_Opaque;
+use abi_stable::std_types::{ROption, RStr, RString, RVec};
+
+use crate::abi::{Migration, OrmBox, OrmConfiguration, OrmConfiguration_TO};
+
+/// The dialect's ORM configuration.
+///
+/// Required: [`unique_key`](DialectOrm::unique_key). By default there are no migrations and no
+/// model has upsert columns.
+///
+/// ```
+/// use flowdb_plugin_sdk::prelude::*;
+///
+/// struct MyOrm;
+/// impl DialectOrm for MyOrm {
+///     fn unique_key(&self) -> String { "my-dialect-orm".into() }
+/// }
+/// assert!(MyOrm.migrations().is_empty());
+/// assert_eq!(MyOrm.upsert_columns("flow"), None);
+/// ```
+pub trait DialectOrm: Send + Sync + 'static {
+    /// Identifies this configuration; part of the host's interface cache key.
+    fn unique_key(&self) -> String;
+
+    /// The migration set, oldest first.
+    fn migrations(&self) -> Vec<Migration> {
+        Vec::new()
+    }
+
+    /// The columns an upsert of `model` conflicts on.
+    fn upsert_columns(&self, _model: &str) -> Option<Vec<String>> {
+        None
+    }
+}
+
+/// The default: a dialect with no migrations yet.
+pub(crate) struct NoOrmConfiguration {
+    pub(crate) dialect: &'static str,
+}
+
+impl DialectOrm for NoOrmConfiguration {
+    fn unique_key(&self) -> String {
+        format!("{}-orm", self.dialect)
+    }
+}
+
+pub(crate) fn export_orm(orm: Box<dyn DialectOrm>) -> OrmBox {
+    OrmConfiguration_TO::from_value(ExportedOrm(orm), TD_Opaque)
+}
+
+struct ExportedOrm(Box<dyn DialectOrm>);
+
+impl OrmConfiguration for ExportedOrm {
+    fn unique_key(&self) -> RString {
+        crate::panic_guard::guard_sync("orm unique_key", || Ok(self.0.unique_key()))
+            .unwrap_or_default()
+            .into()
+    }
+
+    fn migrations(&self) -> RVec<Migration> {
+        crate::panic_guard::guard_sync("orm migrations", || Ok(self.0.migrations()))
+            .unwrap_or_default()
+            .into()
+    }
+
+    fn upsert_columns(&self, model: RStr<'_>) -> ROption<RVec<RString>> {
+        let columns = crate::panic_guard::guard_sync("orm upsert_columns", || {
+            Ok(self.0.upsert_columns(model.as_str()))
+        });
+        match columns {
+            Ok(Some(columns)) => ROption::RSome(columns.into_iter().map(RString::from).collect()),
+            _ => ROption::RNone,
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! sqlx's PostgreSQL errors as the SDK's error type.
+
+pub(crate) use flowdb_plugin_sdk::error::{Error, ErrorExt, ErrorKind, Result};
+
+/// Classifies a sqlx error, keeping the SQLSTATE.
+pub(crate) fn from_sqlx(err: sqlx::Error) -> Error {
+    match err {
+        sqlx::Error::Database(db) => {
+            let sqlstate = db.code().map(|code| code.into_owned());
+            let kind = match db.kind() {
+                sqlx::error::ErrorKind::UniqueViolation
+                | sqlx::error::ErrorKind::ForeignKeyViolation
+                | sqlx::error::ErrorKind::NotNullViolation
+                | sqlx::error::ErrorKind::CheckViolation => ErrorKind::CONSTRAINT_VIOLATION,
+                _ => classify_sqlstate(sqlstate.as_deref().unwrap_or("")),
+            };
+            let error = Error::new(kind, db.message().to_owned());
+            match sqlstate {
+                Some(sqlstate) => error.with_sqlstate(sqlstate),
+                None => error,
+            }
+        }
+        sqlx::Error::PoolTimedOut => Error::new(
+            ErrorKind::TIMEOUT,
+            "timed out waiting for a free connection from the pool",
+        ),
+        sqlx::Error::PoolClosed => Error::new(ErrorKind::CONNECTION, "the pool has been closed"),
+        sqlx::Error::Io(io) => Error::new(ErrorKind::CONNECTION, format!("i/o error: {io}")),
+        sqlx::Error::Tls(tls) => Error::new(ErrorKind::CONNECTION, format!("tls error: {tls}")),
+        sqlx::Error::Protocol(message) => Error::new(ErrorKind::CONNECTION, format!("protocol error: {message}")),
+        sqlx::Error::Configuration(message) => Error::invalid_argument(message.to_string()),
+        sqlx::Error::RowNotFound => Error::new(ErrorKind::NOT_FOUND, "no row returned"),
+        sqlx::Error::ColumnDecode { index, source } => {
+            Error::new(ErrorKind::DECODE, format!("column {index}: {source}"))
+        }
+        sqlx::Error::Encode(source) => Error::new(ErrorKind::DECODE, format!("encoding a parameter: {source}")),
+        sqlx::Error::Decode(source) => Error::new(ErrorKind::DECODE, source.to_string()),
+        other => Error::internal(other.to_string()),
+    }
+}
+
+fn classify_sqlstate(sqlstate: &str) -> ErrorKind {
+    match sqlstate {
+        // serialization_failure, deadlock_detected, lock_not_available
+        "40001" | "40P01" | "55P03" => ErrorKind::SERIALIZATION,
+        // invalid_authorization_specification, invalid_password
+        "28000" | "28P01" => ErrorKind::AUTHENTICATION,
+        // query_canceled (statement_timeout)
+        "57014" => ErrorKind::TIMEOUT,
+        // invalid_catalog_name (no such database), undefined_table
+        "3D000" | "42P01" => ErrorKind::NOT_FOUND,
+        state if state.starts_with("08") => ErrorKind::CONNECTION,
+        state if state.starts_with("23") => ErrorKind::CONSTRAINT_VIOLATION,
+        _ => ErrorKind::DATABASE,
+    }
+}

@@ -1,0 +1,130 @@
+//! PostgreSQL URLs (Prefect's `postgresql+asyncpg://…` and plain `postgres://…`) and the connect
+//! options Prefect applies.
+
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use flowdb_plugin_sdk::abi::ConnectOptions;
+use flowdb_plugin_sdk::abi::abi_stable::std_types::ROption;
+use sqlx::ConnectOptions as _;
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
+
+use crate::error::{Error, ErrorExt, Result};
+
+/// Builds sqlx's connect options from a URL and Prefect's settings.
+///
+/// The `+driver` part of the scheme is dropped (`postgresql+asyncpg` is served by sqlx), and
+/// asyncpg's `ssl=` parameter is read as libpq's `sslmode=`. Sessions run READ COMMITTED, which
+/// Prefect forces because its conditional concurrency-slot updates rely on PostgreSQL
+/// re-checking the predicate after a row lock.
+///
+/// ```
+/// use flowdb_plugin_postgres::pg_connect_options;
+/// use flowdb_plugin_sdk::abi::{ConnectOptions, PoolOptions, TlsOptions};
+/// use flowdb_plugin_sdk::abi::abi_stable::std_types::{ROption, RVec};
+///
+/// let options = ConnectOptions {
+///     url: "postgresql+asyncpg://prefect:secret@db.internal:5433/prefect".into(),
+///     echo: false,
+///     statement_timeout_ms: ROption::RSome(10_000),
+///     connect_timeout_ms: ROption::RSome(5_000),
+///     pool: PoolOptions { size: 5, max_overflow: 10, recycle_secs: 3600, acquire_timeout_ms: ROption::RNone },
+///     application_name: ROption::RSome("prefect-server".into()),
+///     search_path: ROption::RNone,
+///     statement_cache_size: ROption::RNone,
+///     tls: TlsOptions { enabled: false, ca_file: ROption::RNone, cert_file: ROption::RNone, key_file: ROption::RNone, check_hostname: true },
+///     extra: RVec::new(),
+/// };
+/// let pg = pg_connect_options(&options).unwrap();
+/// assert_eq!(pg.get_host(), "db.internal");
+/// assert_eq!(pg.get_port(), 5433);
+/// assert_eq!(pg.get_database(), Some("prefect"));
+/// assert_eq!(pg.get_application_name(), Some("prefect-server"));
+/// ```
+pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> {
+    let url = options.url.as_str();
+    let malformed = |why: String| {
+        Error::invalid_argument(format!(
+            "malformed PostgreSQL URL `{}`: {why}; expected postgresql[+driver]://user:password@host:port/database",
+            redact(url)
+        ))
+    };
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| malformed("no `://` after the scheme".into()))?;
+    let dialect = scheme.split_once('+').map_or(scheme, |(dialect, _driver)| dialect).to_ascii_lowercase();
+    if dialect != "postgresql" && dialect != "postgres" {
+        return Err(malformed(format!("the scheme `{scheme}` is not a PostgreSQL scheme")));
+    }
+    let (authority_path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let mut kept = Vec::new();
+    let mut startup = vec![("default_transaction_isolation".to_owned(), "read committed".to_owned())];
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            // asyncpg's spelling of libpq's sslmode.
+            "ssl" => kept.push(format!("sslmode={}", if value == "true" { "require" } else { value })),
+            "default_transaction_isolation" => {
+                startup.retain(|(name, _)| name != key);
+                startup.push((key.to_owned(), value.replace('+', " ").replace("%20", " ")));
+            }
+            // asyncpg connect kwargs that have no sqlx equivalent here; the settings cover them.
+            "prepared_statement_cache_size" | "statement_cache_size" | "command_timeout" | "timeout" => {}
+            _ => kept.push(pair.to_owned()),
+        }
+    }
+    let normalised = if kept.is_empty() {
+        format!("postgres://{authority_path}")
+    } else {
+        format!("postgres://{authority_path}?{}", kept.join("&"))
+    };
+    let mut pg = PgConnectOptions::from_str(&normalised).map_err(|err| malformed(err.to_string()))?;
+
+    if let ROption::RSome(timeout) = options.statement_timeout_ms {
+        startup.push(("statement_timeout".to_owned(), timeout.to_string()));
+    }
+    if let ROption::RSome(search_path) = &options.search_path {
+        startup.push(("search_path".to_owned(), search_path.to_string()));
+    }
+    pg = pg.options(startup);
+    if let ROption::RSome(name) = &options.application_name {
+        pg = pg.application_name(name);
+    }
+    if let ROption::RSome(size) = options.statement_cache_size {
+        pg = pg.statement_cache_capacity(size as usize);
+    }
+    if options.tls.enabled {
+        pg = pg.ssl_mode(if options.tls.check_hostname { PgSslMode::VerifyFull } else { PgSslMode::VerifyCa });
+        if let ROption::RSome(ca) = &options.tls.ca_file {
+            pg = pg.ssl_root_cert(ca.as_str());
+        }
+        match (&options.tls.cert_file, &options.tls.key_file) {
+            (ROption::RSome(cert), ROption::RSome(key)) => {
+                pg = pg.ssl_client_cert(cert.as_str()).ssl_client_key(key.as_str());
+            }
+            (ROption::RNone, ROption::RNone) => {}
+            _ => return Err(Error::invalid_argument("TLS needs both cert_file and key_file, or neither")),
+        }
+    }
+    Ok(if options.echo {
+        pg.log_statements(log::LevelFilter::Info)
+    } else {
+        pg.disable_statement_logging()
+    })
+}
+
+/// How long to wait for a connection to open (Prefect's `connection_timeout`, 5 s).
+pub(crate) fn connect_timeout(options: &ConnectOptions) -> Duration {
+    options.connect_timeout_ms.into_option().map_or(Duration::from_secs(5), Duration::from_millis)
+}
+
+/// The URL with its password masked, for messages.
+pub(crate) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
+    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_owned() };
+    let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+    let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+    match tail {
+        Some(tail) => format!("{scheme}://{masked}@{host}/{tail}"),
+        None => format!("{scheme}://{masked}@{host}"),
+    }
+}

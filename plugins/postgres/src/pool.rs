@@ -1,0 +1,73 @@
+//! The PostgreSQL pool: statements in autocommit, transactions, connectivity.
+
+use flowdb_plugin_sdk::abi::{ExecOutcome, PoolStatus, RowSet, ServerInfo, Statement};
+use flowdb_plugin_sdk::{Pool, Result};
+use sqlx::{AssertSqlSafe, PgPool};
+
+use crate::error::from_sqlx;
+use crate::transaction::PgTransaction;
+use crate::types::{bind_all, row_set};
+
+/// A pool of PostgreSQL connections.
+pub struct PgPoolHandle {
+    pool: PgPool,
+    max_size: u32,
+}
+
+impl PgPoolHandle {
+    pub(crate) fn new(pool: PgPool, max_size: u32) -> Self {
+        Self { pool, max_size }
+    }
+}
+
+impl Pool for PgPoolHandle {
+    type Transaction = PgTransaction;
+
+    fn execute(&self, statement: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + use<> {
+        let pool = self.pool.clone();
+        async move {
+            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
+            let done = query.execute(&pool).await.map_err(from_sqlx)?;
+            Ok(ExecOutcome { rows_affected: done.rows_affected() })
+        }
+    }
+
+    fn fetch_all(&self, statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + use<> {
+        let pool = self.pool.clone();
+        async move {
+            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
+            row_set(query.fetch_all(&pool).await.map_err(from_sqlx)?)
+        }
+    }
+
+    /// Every session is READ COMMITTED already; `with_for_update` changes nothing here, as in
+    /// Prefect: callers lock rows with `SELECT … FOR UPDATE`.
+    fn begin(&self, _with_for_update: bool) -> impl Future<Output = Result<PgTransaction>> + Send + use<> {
+        let pool = self.pool.clone();
+        async move { Ok(PgTransaction::new(pool.begin().await.map_err(from_sqlx)?)) }
+    }
+
+    fn server_info(&self) -> impl Future<Output = Result<ServerInfo>> + Send + use<> {
+        let pool = self.pool.clone();
+        async move {
+            let version = sqlx::query_scalar::<_, String>("show server_version")
+                .fetch_one(&pool)
+                .await
+                .map_err(from_sqlx)?;
+            Ok(ServerInfo { dialect: "postgresql".into(), server_version: version.into() })
+        }
+    }
+
+    fn status(&self) -> PoolStatus {
+        PoolStatus {
+            size: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            max_size: self.max_size,
+        }
+    }
+
+    fn close(&self) -> impl Future<Output = ()> + Send + use<> {
+        let pool = self.pool.clone();
+        async move { pool.close().await }
+    }
+}

@@ -1,0 +1,21 @@
+//! The SQLite dialect plugin of flowdb: sqlx's SQLite driver behind the plugin ABI.
+//!
+//! It sets up connections the way Prefect's `AioSqliteConfiguration` does (WAL, foreign keys,
+//! `legacy_alter_table` off, synchronous NORMAL, a 20,000-page cache, a 60 s busy timeout),
+//! keeps one connection alive for an in-memory database, and stores values in Prefect's
+//! encodings (UUIDs and timestamps as text).
+#![forbid(unsafe_code)]
+
+mod dialect;
+mod error;
+mod options;
+mod pool;
+mod transaction;
+mod types;
+
+pub use crate::dialect::SqliteDialect;
+pub use crate::options::{SqliteTarget, parse_sqlite_url};
+pub use crate::pool::SqlitePoolHandle;
+pub use crate::transaction::SqliteTransaction;
+
+flowdb_plugin_sdk::export_plugin!(SqliteDialect);

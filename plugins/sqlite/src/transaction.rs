@@ -1,0 +1,45 @@
+//! A SQLite transaction on one pooled connection.
+
+use flowdb_plugin_sdk::abi::{ExecOutcome, RowSet, Statement};
+use flowdb_plugin_sdk::{Result, Transaction};
+use sqlx::{AssertSqlSafe, Sqlite};
+
+use crate::error::from_sqlx;
+use crate::types::{bind_all, row_set};
+
+/// A transaction begun with `BEGIN IMMEDIATE` or `BEGIN DEFERRED`; dropped uncommitted, sqlx
+/// rolls it back.
+pub struct SqliteTransaction {
+    transaction: sqlx::Transaction<'static, Sqlite>,
+}
+
+impl SqliteTransaction {
+    pub(crate) fn new(transaction: sqlx::Transaction<'static, Sqlite>) -> Self {
+        Self { transaction }
+    }
+}
+
+impl Transaction for SqliteTransaction {
+    fn execute(&mut self, statement: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + '_ {
+        async move {
+            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
+            let done = query.execute(&mut *self.transaction).await.map_err(from_sqlx)?;
+            Ok(ExecOutcome { rows_affected: done.rows_affected() })
+        }
+    }
+
+    fn fetch_all(&mut self, statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + '_ {
+        async move {
+            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
+            row_set(query.fetch_all(&mut *self.transaction).await.map_err(from_sqlx)?)
+        }
+    }
+
+    fn commit(self) -> impl Future<Output = Result<()>> + Send {
+        async move { self.transaction.commit().await.map_err(from_sqlx) }
+    }
+
+    fn rollback(self) -> impl Future<Output = Result<()>> + Send {
+        async move { self.transaction.rollback().await.map_err(from_sqlx) }
+    }
+}
