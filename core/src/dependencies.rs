@@ -16,17 +16,25 @@ use crate::settings::Settings;
 #[derive(Clone)]
 enum Override {
     Interface(Arc<DbInterface>),
-    Config(DatabaseConfig),
+    Config(Box<DatabaseConfig>),
 }
 
 static OVERRIDE: Mutex<Option<Override>> = Mutex::new(None);
 
 fn current_override() -> Option<Override> {
-    OVERRIDE.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    OVERRIDE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone()
 }
 
 fn replace_override(value: Option<Override>) -> Option<Override> {
-    std::mem::replace(&mut *OVERRIDE.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), value)
+    std::mem::replace(
+        &mut *OVERRIDE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        value,
+    )
 }
 
 /// The interface for the current settings (environment and `FLOWDB_CONFIG` file), or the
@@ -34,7 +42,7 @@ fn replace_override(value: Option<Override>) -> Option<Override> {
 pub fn provide_database_interface() -> Result<Arc<DbInterface>> {
     match current_override() {
         Some(Override::Interface(interface)) => Ok(interface),
-        Some(Override::Config(config)) => DbInterface::new(config),
+        Some(Override::Config(config)) => DbInterface::new(*config),
         None => DbInterface::new(DatabaseConfig::from_settings(&Settings::load()?)?),
     }
 }
@@ -74,13 +82,17 @@ impl Drop for OverrideGuard {
 /// Makes [`provide_database_interface`] return `interface` until the guard is dropped
 /// (Prefect's `temporary_database_interface`). Overrides are process-wide, as in Prefect.
 pub fn temporary_database_interface(interface: Arc<DbInterface>) -> OverrideGuard {
-    OverrideGuard { previous: replace_override(Some(Override::Interface(interface))) }
+    OverrideGuard {
+        previous: replace_override(Some(Override::Interface(interface))),
+    }
 }
 
 /// Makes [`provide_database_interface`] build its interface from `config` until the guard is
 /// dropped (Prefect's `temporary_database_config`).
 pub fn temporary_database_config(config: DatabaseConfig) -> OverrideGuard {
-    OverrideGuard { previous: replace_override(Some(Override::Config(config))) }
+    OverrideGuard {
+        previous: replace_override(Some(Override::Config(Box::new(config)))),
+    }
 }
 
 /// Sets (or with `None` clears) the interface override permanently.

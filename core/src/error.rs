@@ -90,7 +90,10 @@ impl Error {
     }
 
     pub(crate) fn plugin(plugin: &str, source: PluginError) -> Error {
-        Error::Plugin { plugin: format!("{plugin} plugin"), error: source }
+        Error::Plugin {
+            plugin: format!("{plugin} plugin"),
+            error: source,
+        }
     }
 }
 

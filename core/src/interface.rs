@@ -59,7 +59,10 @@ impl DbInterface {
     }
 
     /// The interface for `config`, its plugin found in `registry`.
-    pub fn with_registry(config: DatabaseConfig, registry: &PluginRegistry) -> Result<Arc<DbInterface>> {
+    pub fn with_registry(
+        config: DatabaseConfig,
+        registry: &PluginRegistry,
+    ) -> Result<Arc<DbInterface>> {
         let scheme = parse_scheme(config.url())?;
         let plugin = registry.resolve(&scheme.dialect)?;
         let module = plugin.module();
@@ -77,9 +80,18 @@ impl DbInterface {
             queries: queries.unique_key(),
             orm: orm.unique_key(),
         };
-        let mut cache = interfaces().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cache = interfaces()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let interface = cache.entry(key).or_insert_with(|| {
-            Arc::new(DbInterface { config, scheme, plugin, queries, orm, database: OnceCell::new() })
+            Arc::new(DbInterface {
+                config,
+                scheme,
+                plugin,
+                queries,
+                orm,
+                database: OnceCell::new(),
+            })
         });
         Ok(Arc::clone(interface))
     }

@@ -10,7 +10,9 @@ pub struct OrmConfiguration {
 
 impl std::fmt::Debug for OrmConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OrmConfiguration").field("unique_key", &self.unique_key()).finish()
+        f.debug_struct("OrmConfiguration")
+            .field("unique_key", &self.unique_key())
+            .finish()
     }
 }
 
@@ -32,7 +34,12 @@ impl OrmConfiguration {
     /// The columns an upsert of `model` conflicts on.
     pub fn upsert_columns(&self, model: &str) -> Option<Vec<String>> {
         match self.inner.upsert_columns(RStr::from_str(model)) {
-            ROption::RSome(columns) => Some(columns.into_iter().map(|column| column.into_string()).collect()),
+            ROption::RSome(columns) => Some(
+                columns
+                    .into_iter()
+                    .map(|column| column.into_string())
+                    .collect(),
+            ),
             ROption::RNone => None,
         }
     }

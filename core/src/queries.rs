@@ -14,13 +14,18 @@ pub struct QueryComponents {
 
 impl std::fmt::Debug for QueryComponents {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QueryComponents").field("unique_key", &self.unique_key()).finish()
+        f.debug_struct("QueryComponents")
+            .field("unique_key", &self.unique_key())
+            .finish()
     }
 }
 
 impl QueryComponents {
     pub(crate) fn new(inner: QueryComponentsBox, plugin: &str) -> QueryComponents {
-        QueryComponents { inner, plugin: plugin.to_owned() }
+        QueryComponents {
+            inner,
+            plugin: plugin.to_owned(),
+        }
     }
 
     /// Identifies the component set; part of the interface's cache key.
@@ -31,10 +36,17 @@ impl QueryComponents {
     /// Renders the named component with its JSON arguments into a statement.
     pub fn render(&self, component: &str, arguments: &serde_json::Value) -> Result<Statement> {
         let arguments = arguments.to_string();
-        match self.inner.render(RStr::from_str(component), RStr::from_str(&arguments)) {
+        match self
+            .inner
+            .render(RStr::from_str(component), RStr::from_str(&arguments))
+        {
             RResult::ROk(statement) => Ok(Statement {
                 sql: statement.sql.into_string(),
-                params: statement.params.iter().filter_map(|value| value.as_enum().ok().cloned()).collect(),
+                params: statement
+                    .params
+                    .iter()
+                    .filter_map(|value| value.as_enum().ok().cloned())
+                    .collect(),
             }),
             RResult::RErr(err) => Err(Error::plugin(&self.plugin, err)),
         }

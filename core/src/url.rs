@@ -22,12 +22,19 @@ pub struct UrlScheme {
 /// assert!(parse_scheme("not a url").is_err());
 /// ```
 pub fn parse_scheme(url: &str) -> Result<UrlScheme, Error> {
-    let invalid = |reason: &str| Error::InvalidUrl { url: redact_url(url), reason: reason.to_owned() };
+    let invalid = |reason: &str| Error::InvalidUrl {
+        url: redact_url(url),
+        reason: reason.to_owned(),
+    };
     let scheme = match url.split_once("://") {
         Some((scheme, _)) => scheme,
         // sqlx's in-memory shorthand has no `//`.
         None if url.starts_with("sqlite::memory:") => "sqlite",
-        None => return Err(invalid("expected `scheme://…`, e.g. postgresql+asyncpg://user:pass@host/db or sqlite:///path.db")),
+        None => {
+            return Err(invalid(
+                "expected `scheme://…`, e.g. postgresql+asyncpg://user:pass@host/db or sqlite:///path.db",
+            ));
+        }
     };
     let (dialect, driver) = match scheme.split_once('+') {
         Some((dialect, driver)) => (dialect, Some(driver)),
@@ -41,7 +48,10 @@ pub fn parse_scheme(url: &str) -> Result<UrlScheme, Error> {
     if !valid(dialect) || driver.is_some_and(|driver| !valid(driver)) {
         return Err(invalid(&format!("`{scheme}` is not a valid scheme")));
     }
-    Ok(UrlScheme { dialect: dialect.to_ascii_lowercase(), driver: driver.map(str::to_ascii_lowercase) })
+    Ok(UrlScheme {
+        dialect: dialect.to_ascii_lowercase(),
+        driver: driver.map(str::to_ascii_lowercase),
+    })
 }
 
 /// The URL with any password replaced by `***`, for messages and logs.
@@ -52,10 +62,14 @@ pub fn parse_scheme(url: &str) -> Result<UrlScheme, Error> {
 /// assert_eq!(redact_url("sqlite:///x.db"), "sqlite:///x.db");
 /// ```
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
     let authority_end = rest.find('/').unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_owned() };
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
     match userinfo.split_once(':') {
         Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
         None => url.to_owned(),

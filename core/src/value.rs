@@ -96,7 +96,11 @@ fn parse_naive_utc(text: &str) -> Option<DateTime<Utc>> {
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
         .ok()
         .map(|naive| naive.and_utc())
-        .or_else(|| DateTime::parse_from_rfc3339(text).ok().map(|at| at.with_timezone(&Utc)))
+        .or_else(|| {
+            DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|at| at.with_timezone(&Utc))
+        })
 }
 
 impl FromValue for Value {
@@ -128,7 +132,9 @@ impl FromValue for f64 {
     fn from_value(value: &Value) -> Result<Self, String> {
         match value {
             Value::Float64(v) => Ok(*v),
-            Value::Int16(_) | Value::Int32(_) | Value::Int64(_) => Ok(i64::from_value(value)? as f64),
+            Value::Int16(_) | Value::Int32(_) | Value::Int64(_) => {
+                Ok(i64::from_value(value)? as f64)
+            }
             other => mismatch(other, "a float"),
         }
     }
@@ -168,7 +174,9 @@ impl FromValue for uuid::Uuid {
     fn from_value(value: &Value) -> Result<Self, String> {
         match value {
             Value::Uuid(bytes) => Ok(uuid::Uuid::from_bytes(*bytes)),
-            Value::Text(text) => uuid::Uuid::parse_str(text).map_err(|err| format!("`{text}` is not a UUID: {err}")),
+            Value::Text(text) => {
+                uuid::Uuid::parse_str(text).map_err(|err| format!("`{text}` is not a UUID: {err}"))
+            }
             other => mismatch(other, "a UUID"),
         }
     }
@@ -179,7 +187,9 @@ impl FromValue for DateTime<Utc> {
         match value {
             Value::Timestamp(micros) => DateTime::from_timestamp_micros(*micros)
                 .ok_or_else(|| format!("timestamp {micros} µs is out of range")),
-            Value::Text(text) => parse_naive_utc(text).ok_or_else(|| format!("`{text}` is not a timestamp")),
+            Value::Text(text) => {
+                parse_naive_utc(text).ok_or_else(|| format!("`{text}` is not a timestamp"))
+            }
             other => mismatch(other, "a timestamp"),
         }
     }
@@ -252,7 +262,10 @@ impl Rows {
         let width = self.set.columns.len();
         let start = index.checked_mul(width)?;
         let values = self.set.values.get(start..start.checked_add(width)?)?;
-        (width > 0).then_some(Row { columns: &self.set.columns, values })
+        (width > 0).then_some(Row {
+            columns: &self.set.columns,
+            values,
+        })
     }
 
     /// Every row, in order.
@@ -297,20 +310,27 @@ impl ColumnIndex for &str {
 impl<'a> Row<'a> {
     /// The raw value of a column.
     pub fn value(&self, column: impl ColumnIndex) -> Result<&'a Value, Error> {
-        let position = column.position(self.columns).ok_or_else(|| Error::Conversion {
-            column: column.describe(),
-            reason: format!(
-                "no such column (the row has {})",
-                self.columns.iter().map(RString::as_str).collect::<Vec<_>>().join(", ")
-            ),
-        })?;
+        let position = column
+            .position(self.columns)
+            .ok_or_else(|| Error::Conversion {
+                column: column.describe(),
+                reason: format!(
+                    "no such column (the row has {})",
+                    self.columns
+                        .iter()
+                        .map(RString::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?;
         let wrapped = self.values.get(position).ok_or_else(|| Error::Conversion {
             column: column.describe(),
             reason: "the row is shorter than its columns".into(),
         })?;
         wrapped.as_enum().map_err(|_| Error::Conversion {
             column: column.describe(),
-            reason: "the plugin sent a kind of value this flowdb does not know; upgrade flowdb".into(),
+            reason: "the plugin sent a kind of value this flowdb does not know; upgrade flowdb"
+                .into(),
         })
     }
 
@@ -318,6 +338,9 @@ impl<'a> Row<'a> {
     pub fn get<T: FromValue>(&self, column: impl ColumnIndex) -> Result<T, Error> {
         let name = column.describe();
         let value = self.value(column)?;
-        T::from_value(value).map_err(|reason| Error::Conversion { column: name, reason })
+        T::from_value(value).map_err(|reason| Error::Conversion {
+            column: name,
+            reason,
+        })
     }
 }

@@ -38,27 +38,43 @@ pub trait Dialect: Send + Sync + 'static {
     /// The pool type.
     type Pool: Pool;
 
+    /// Runs once when the host initialises the plugin, inside the plugin's runtime; an error
+    /// (or a panic) refuses the plugin. The default does nothing.
+    fn on_load() -> Result<()> {
+        Ok(())
+    }
+
     /// Opens a pool for the options' URL.
-    fn connect(options: ConnectOptions) -> impl Future<Output = Result<Self::Pool>> + Send + use<Self>;
+    fn connect(
+        options: ConnectOptions,
+    ) -> impl Future<Output = Result<Self::Pool>> + Send + use<Self>;
 
     /// Creates the database the URL names.
-    fn create_database(_options: ConnectOptions) -> impl Future<Output = Result<()>> + Send + 'static {
+    fn create_database(
+        _options: ConnectOptions,
+    ) -> impl Future<Output = Result<()>> + Send + 'static {
         async { Err(Error::unsupported("create_database")) }
     }
 
     /// Drops the database the URL names.
-    fn drop_database(_options: ConnectOptions) -> impl Future<Output = Result<()>> + Send + 'static {
+    fn drop_database(
+        _options: ConnectOptions,
+    ) -> impl Future<Output = Result<()>> + Send + 'static {
         async { Err(Error::unsupported("drop_database")) }
     }
 
     /// Tier 2: the dialect's query components.
     fn query_components() -> Box<dyn DialectQueries> {
-        Box::new(crate::queries::NoQueryComponents { dialect: Self::NAME })
+        Box::new(crate::queries::NoQueryComponents {
+            dialect: Self::NAME,
+        })
     }
 
     /// Tier 3: the dialect's ORM configuration.
     fn orm_configuration() -> Box<dyn DialectOrm> {
-        Box::new(crate::orm::NoOrmConfiguration { dialect: Self::NAME })
+        Box::new(crate::orm::NoOrmConfiguration {
+            dialect: Self::NAME,
+        })
     }
 }
 
@@ -72,13 +88,22 @@ pub trait Pool: Send + Sync + 'static {
     type Transaction: Transaction;
 
     /// Runs a statement that returns no rows, in autocommit.
-    fn execute(&self, statement: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + use<Self>;
+    fn execute(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<ExecOutcome>> + Send + use<Self>;
 
     /// Runs a query and returns all rows, in autocommit.
-    fn fetch_all(&self, statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + use<Self>;
+    fn fetch_all(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<RowSet>> + Send + use<Self>;
 
     /// Starts a transaction; see the ABI's `DatabasePool::begin` for `with_for_update`.
-    fn begin(&self, with_for_update: bool) -> impl Future<Output = Result<Self::Transaction>> + Send + use<Self>;
+    fn begin(
+        &self,
+        with_for_update: bool,
+    ) -> impl Future<Output = Result<Self::Transaction>> + Send + use<Self>;
 
     /// A round trip that reports the server.
     fn server_info(&self) -> impl Future<Output = Result<ServerInfo>> + Send + use<Self>;
@@ -88,7 +113,10 @@ pub trait Pool: Send + Sync + 'static {
 
     /// Runs statements in one transaction and commits. The default uses
     /// [`begin`](Pool::begin) and [`Transaction::execute`].
-    fn run_unit_of_work(&self, work: UnitOfWork) -> impl Future<Output = Result<Vec<ExecOutcome>>> + Send + use<Self> {
+    fn run_unit_of_work(
+        &self,
+        work: UnitOfWork,
+    ) -> impl Future<Output = Result<Vec<ExecOutcome>>> + Send + use<Self> {
         let begin = self.begin(work.with_for_update);
         async move {
             let mut transaction = begin.await?;
@@ -119,10 +147,16 @@ pub trait Pool: Send + Sync + 'static {
 /// transactions do).
 pub trait Transaction: Send + 'static {
     /// Runs a statement that returns no rows.
-    fn execute(&mut self, statement: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + '_;
+    fn execute(
+        &mut self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<ExecOutcome>> + Send + '_;
 
     /// Runs a query and returns all rows.
-    fn fetch_all(&mut self, statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + '_;
+    fn fetch_all(
+        &mut self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<RowSet>> + Send + '_;
 
     /// Commits.
     fn commit(self) -> impl Future<Output = Result<()>> + Send;
@@ -133,7 +167,12 @@ pub trait Transaction: Send + 'static {
 
 /// Wraps a pool into the ABI object the host receives.
 pub(crate) fn export_pool<P: Pool>(pool: P) -> PoolBox {
-    DatabasePool_TO::from_value(ExportedPool { pool: RuntimeBound::new(pool) }, TD_Opaque)
+    DatabasePool_TO::from_value(
+        ExportedPool {
+            pool: RuntimeBound::new(pool),
+        },
+        TD_Opaque,
+    )
 }
 
 struct ExportedPool<P: Pool> {
@@ -186,7 +225,11 @@ impl<P: Pool> DatabasePool for ExportedPool<P> {
 
     fn status(&self) -> PoolStatus {
         let status = crate::panic_guard::guard_sync("status", || Ok(self.pool.get()?.status()));
-        status.unwrap_or(PoolStatus { size: 0, idle: 0, max_size: 0 })
+        status.unwrap_or(PoolStatus {
+            size: 0,
+            idle: 0,
+            max_size: 0,
+        })
     }
 
     fn close(&self) -> FfiFuture<()> {
@@ -249,7 +292,10 @@ impl<T: Transaction> DatabaseTransaction for ExportedTransaction<T> {
         let shared = Arc::clone(&self.shared);
         guard_future("transaction fetch_all", move || async move {
             let mut slot = shared.get()?.lock().await;
-            slot.as_mut().ok_or_else(finished)?.fetch_all(statement).await
+            slot.as_mut()
+                .ok_or_else(finished)?
+                .fetch_all(statement)
+                .await
         })
     }
 

@@ -26,7 +26,10 @@ pub trait ErrorExt: Sized {
 
 impl ErrorExt for Error {
     fn unsupported(what: &str) -> Self {
-        Error::new(ErrorKind::UNSUPPORTED, format!("{what} is not supported by this plugin"))
+        Error::new(
+            ErrorKind::UNSUPPORTED,
+            format!("{what} is not supported by this plugin"),
+        )
     }
 
     fn invalid_argument(message: impl Into<String>) -> Self {

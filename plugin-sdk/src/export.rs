@@ -54,6 +54,7 @@ extern "C" fn init<D: Dialect>(host: HostServices) -> PluginResult<()> {
     runtime::set_plugin_name(D::NAME);
     guard_sync("init", || {
         logging::install(host);
+        D::on_load()?;
         tracing::debug!(target: "flowdb_plugin", "{} plugin initialised", D::NAME);
         Ok(())
     })
@@ -89,10 +90,15 @@ extern "C" fn drop_database<D: Dialect>(options: ConnectOptions) -> FfiFuture<Pl
 }
 
 extern "C" fn query_components<D: Dialect>() -> RResult<QueryComponentsBox, PluginError> {
-    guard_sync("query_components", || Ok(crate::queries::export_queries(D::query_components())))
-        .into()
+    guard_sync("query_components", || {
+        Ok(crate::queries::export_queries(D::query_components()))
+    })
+    .into()
 }
 
 extern "C" fn orm_configuration<D: Dialect>() -> RResult<OrmBox, PluginError> {
-    guard_sync("orm_configuration", || Ok(crate::orm::export_orm(D::orm_configuration()))).into()
+    guard_sync("orm_configuration", || {
+        Ok(crate::orm::export_orm(D::orm_configuration()))
+    })
+    .into()
 }

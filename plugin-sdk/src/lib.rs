@@ -93,7 +93,7 @@ pub use flowdb_abi as abi;
 pub use crate::config::{Dialect, Pool, Transaction};
 pub use crate::error::{Error, Result};
 pub use crate::orm::DialectOrm;
-pub use crate::panic_guard::{poison_reason, is_poisoned};
+pub use crate::panic_guard::{is_poisoned, poison_reason};
 pub use crate::queries::DialectQueries;
 
 /// The SDK version, recorded in each plugin's description and manifest.

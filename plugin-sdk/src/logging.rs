@@ -95,7 +95,11 @@ impl Subscriber for ForwardingSubscriber {
 
     fn new_span(&self, _span: &Attributes<'_>) -> Id {
         // Spans are not forwarded, but each needs a distinct non-zero id.
-        Id::from_u64(self.next_span.fetch_add(1, Ordering::Relaxed).saturating_add(1))
+        Id::from_u64(
+            self.next_span
+                .fetch_add(1, Ordering::Relaxed)
+                .saturating_add(1),
+        )
     }
 
     fn record(&self, _span: &Id, _values: &Record<'_>) {}
@@ -106,7 +110,11 @@ impl Subscriber for ForwardingSubscriber {
         let mut text = MessageText::default();
         event.record(&mut text);
         let metadata = event.metadata();
-        forward(from_tracing(metadata.level()), metadata.target(), &text.finish());
+        forward(
+            from_tracing(metadata.level()),
+            metadata.target(),
+            &text.finish(),
+        );
     }
 
     fn enter(&self, _span: &Id) {}
@@ -168,7 +176,11 @@ impl log::Log for ForwardingLogger {
 
     fn log(&self, record: &log::Record<'_>) {
         if self.enabled(record.metadata()) {
-            forward(from_log(record.level()), record.target(), &record.args().to_string());
+            forward(
+                from_log(record.level()),
+                record.target(),
+                &record.args().to_string(),
+            );
         }
     }
 

@@ -44,7 +44,9 @@ fn poison(where_: &str, payload: &(dyn Any + Send)) -> PluginError {
     tracing::error!(target: "flowdb_plugin", "{reason}; the plugin is now poisoned");
     PluginError::new(
         ErrorKind::PANIC,
-        format!("the plugin panicked in {where_}: {message}; it is now poisoned and refuses further calls"),
+        format!(
+            "the plugin panicked in {where_}: {message}; it is now poisoned and refuses further calls"
+        ),
     )
 }
 
@@ -63,11 +65,16 @@ pub(crate) fn check_alive() -> Result<(), PluginError> {
     if let Some(reason) = POISON.get() {
         return Err(PluginError::new(
             ErrorKind::POISONED,
-            format!("the plugin is poisoned by an earlier {reason}; restart the process to use it again"),
+            format!(
+                "the plugin is poisoned by an earlier {reason}; restart the process to use it again"
+            ),
         ));
     }
     if runtime::is_shut_down() {
-        return Err(PluginError::new(ErrorKind::SHUT_DOWN, "the plugin has been shut down"));
+        return Err(PluginError::new(
+            ErrorKind::SHUT_DOWN,
+            "the plugin has been shut down",
+        ));
     }
     Ok(())
 }
@@ -97,7 +104,11 @@ where
     F: Future<Output = Result<T, PluginError>> + Send + 'static,
 {
     match guard_sync(where_, || Ok(make())) {
-        Ok(future) => Guarded { where_, inner: Some(Box::pin(future)) }.into_ffi(),
+        Ok(future) => Guarded {
+            where_,
+            inner: Some(Box::pin(future)),
+        }
+        .into_ffi(),
         Err(err) => std::future::ready(PluginResult::RErr(err)).into_ffi(),
     }
 }
@@ -153,7 +164,9 @@ impl<F> Guarded<F> {
     /// Drops the inner future with the runtime entered: sqlx spawns from `Drop` (returning a
     /// pooled connection), and a cancelled query must not abort the host.
     fn drop_inner(&mut self) {
-        let Some(inner) = self.inner.take() else { return };
+        let Some(inner) = self.inner.take() else {
+            return;
+        };
         let where_ = self.where_;
         let entered = runtime::handle().ok().map(|handle| handle.enter());
         if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(inner))) {
@@ -189,7 +202,9 @@ impl<T> RuntimeBound<T> {
 
 impl<T> Drop for RuntimeBound<T> {
     fn drop(&mut self) {
-        let Some(value) = self.value.take() else { return };
+        let Some(value) = self.value.take() else {
+            return;
+        };
         let entered = runtime::handle().ok().map(|handle| handle.enter());
         if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
             poison("drop", payload.as_ref());

@@ -6,7 +6,9 @@
 use abi_stable::sabi_trait::TD_Opaque;
 use abi_stable::std_types::{RStr, RString};
 
-use crate::abi::{PluginResult, QueryComponents, QueryComponentsBox, QueryComponents_TO, Statement};
+use crate::abi::{
+    PluginResult, QueryComponents, QueryComponents_TO, QueryComponentsBox, Statement,
+};
 use crate::error::{Error, ErrorExt, Result};
 
 /// The dialect's query components.
@@ -30,7 +32,9 @@ pub trait DialectQueries: Send + Sync + 'static {
 
     /// Renders the named component with its JSON arguments.
     fn render(&self, component: &str, _arguments_json: &str) -> Result<Statement> {
-        Err(Error::unsupported(&format!("query component `{component}`")))
+        Err(Error::unsupported(&format!(
+            "query component `{component}`"
+        )))
     }
 }
 

@@ -34,7 +34,10 @@ fn worker_threads() -> usize {
 }
 
 fn build() -> Result<Handle, String> {
-    let name = THREAD_NAME.get().cloned().unwrap_or_else(|| "flowdb-plugin".to_owned());
+    let name = THREAD_NAME
+        .get()
+        .cloned()
+        .unwrap_or_else(|| "flowdb-plugin".to_owned());
     let runtime = Builder::new_multi_thread()
         .worker_threads(worker_threads())
         .thread_name(name)

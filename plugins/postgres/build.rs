@@ -22,7 +22,11 @@ fn write_manifest() -> Result<(), String> {
         .ok_or_else(|| format!("unexpected OUT_DIR layout: {}", out_dir.display()))?;
     let template = std::fs::read_to_string("flowdb-plugin.toml").map_err(|err| err.to_string())?;
     let crate_name = env("CARGO_PKG_NAME")?.replace('-', "_");
-    let library = format!("{}{crate_name}{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
+    let library = format!(
+        "{}{crate_name}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
     let name = template
         .lines()
         .find_map(|line| line.strip_prefix("name = \""))

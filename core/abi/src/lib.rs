@@ -45,7 +45,7 @@ pub use crate::module::{
     ROOT_MODULE_BASE_NAME,
 };
 pub use crate::orm::{Migration, OrmBox, OrmConfiguration, OrmConfiguration_TO};
-pub use crate::queries::{QueryComponents, QueryComponentsBox, QueryComponents_TO};
+pub use crate::queries::{QueryComponents, QueryComponents_TO, QueryComponentsBox};
 pub use crate::value::{Value, Value_NE as ValueNE};
 
 /// The version of this contract crate, which plugins record in their manifest and description.

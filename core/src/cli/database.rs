@@ -24,7 +24,10 @@ pub(crate) enum DatabaseCommand {
     },
 }
 
-pub(crate) async fn run(command: DatabaseCommand, registry: &PluginRegistry) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(
+    command: DatabaseCommand,
+    registry: &PluginRegistry,
+) -> anyhow::Result<ExitCode> {
     match command {
         DatabaseCommand::Ping { url, json } => ping(url, json, registry).await,
     }
@@ -39,7 +42,11 @@ fn config(url: Option<String>) -> anyhow::Result<DatabaseConfig> {
     Ok(DatabaseConfig::from_settings(&settings)?)
 }
 
-async fn ping(url: Option<String>, json: bool, registry: &PluginRegistry) -> anyhow::Result<ExitCode> {
+async fn ping(
+    url: Option<String>,
+    json: bool,
+    registry: &PluginRegistry,
+) -> anyhow::Result<ExitCode> {
     let config = config(url)?;
     let interface = DbInterface::with_registry(config, registry)?;
     let connect_started = Instant::now();

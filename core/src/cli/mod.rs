@@ -48,7 +48,10 @@ pub(crate) fn init_logging(verbose: bool) {
     use tracing_subscriber::EnvFilter;
     let default = if verbose { "debug" } else { "warn" };
     let filter = EnvFilter::try_from_env("FLOWDB_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -56,7 +59,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Plugins(command) => plugins::run(command, &registry, cli.verbose),
         Command::Database(command) => {
-            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?;
             runtime.block_on(database::run(command, &registry))
         }
     }
@@ -80,12 +86,18 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
         Some(Error::Plugin { error: source, .. })
             if matches!(
                 source.kind,
-                flowdb::ErrorKind::PANIC | flowdb::ErrorKind::POISONED | flowdb::ErrorKind::SHUT_DOWN
+                flowdb::ErrorKind::PANIC
+                    | flowdb::ErrorKind::POISONED
+                    | flowdb::ErrorKind::SHUT_DOWN
             ) =>
         {
             4
         }
-        Some(Error::Plugin { error: source, .. }) if source.kind == flowdb::ErrorKind::INVALID_ARGUMENT => 3,
+        Some(Error::Plugin { error: source, .. })
+            if source.kind == flowdb::ErrorKind::INVALID_ARGUMENT =>
+        {
+            3
+        }
         Some(Error::Plugin { .. } | Error::Conversion { .. }) => 5,
         _ => 1,
     }

@@ -26,11 +26,18 @@ pub(crate) enum PluginsCommand {
     },
 }
 
-pub(crate) fn run(command: PluginsCommand, registry: &PluginRegistry, verbose: bool) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(
+    command: PluginsCommand,
+    registry: &PluginRegistry,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
     let reports = registry.report(true);
     match command {
         PluginsCommand::List { json } if json => {
-            let plugins: Vec<_> = reports.iter().map(|report| to_json(report, verbose)).collect();
+            let plugins: Vec<_> = reports
+                .iter()
+                .map(|report| to_json(report, verbose))
+                .collect();
             let document = json!({
                 "schema_version": JSON_SCHEMA_VERSION,
                 "kind": "plugin-list",
@@ -41,14 +48,21 @@ pub(crate) fn run(command: PluginsCommand, registry: &PluginRegistry, verbose: b
         }
         PluginsCommand::List { .. } => print_table(&reports, registry, verbose),
         PluginsCommand::Info { name, json } => {
-            let matching: Vec<&PluginReport> = reports.iter().filter(|report| report.name == name).collect();
+            let matching: Vec<&PluginReport> = reports
+                .iter()
+                .filter(|report| report.name == name)
+                .collect();
             if matching.is_empty() {
                 let known: Vec<&str> = reports.iter().map(|report| report.name.as_str()).collect();
                 return Err(CliError {
                     code: 4,
                     message: format!(
                         "no plugin named `{name}` was found; found: {}",
-                        if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
                     ),
                 }
                 .into());
@@ -82,7 +96,12 @@ fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: boo
     if reports.is_empty() {
         println!("no plugins found. searched, in order:");
         for entry in registry.trace() {
-            println!("  [{}] {}: {}", entry.tier, entry.path.display(), entry.outcome);
+            println!(
+                "  [{}] {}: {}",
+                entry.tier,
+                entry.path.display(),
+                entry.outcome
+            );
         }
         return;
     }
@@ -93,14 +112,20 @@ fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: boo
                 report.name.clone(),
                 report.version.clone().unwrap_or_else(|| "-".into()),
                 report.sdk_version.clone().unwrap_or_else(|| "-".into()),
-                if report.schemes.is_empty() { "-".into() } else { report.schemes.join(",") },
+                if report.schemes.is_empty() {
+                    "-".into()
+                } else {
+                    report.schemes.join(",")
+                },
                 report.tier.to_string(),
                 report.status.as_str().to_owned(),
                 report.manifest_path.display().to_string(),
             ]
         })
         .collect();
-    let headers = ["NAME", "VERSION", "SDK", "SCHEMES", "TIER", "STATUS", "MANIFEST"];
+    let headers = [
+        "NAME", "VERSION", "SDK", "SCHEMES", "TIER", "STATUS", "MANIFEST",
+    ];
     let mut widths = headers.map(str::len);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -108,8 +133,11 @@ fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: boo
         }
     }
     let line = |cells: Vec<&str>| {
-        let padded: Vec<String> =
-            cells.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
         println!("{}", padded.join("  ").trim_end());
     };
     line(headers.to_vec());
@@ -127,8 +155,14 @@ fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: boo
 fn print_info(report: &PluginReport, verbose: bool) {
     println!("name:          {}", report.name);
     println!("status:        {}", report.status.as_str());
-    println!("version:       {}", report.version.as_deref().unwrap_or("-"));
-    println!("sdk version:   {}", report.sdk_version.as_deref().unwrap_or("-"));
+    println!(
+        "version:       {}",
+        report.version.as_deref().unwrap_or("-")
+    );
+    println!(
+        "sdk version:   {}",
+        report.sdk_version.as_deref().unwrap_or("-")
+    );
     println!("schemes:       {}", report.schemes.join(", "));
     println!("capabilities:  {}", report.capabilities.join(", "));
     println!("search tier:   {}", report.tier);

@@ -32,7 +32,10 @@ impl Statement {
     /// assert_eq!(statement.params.len(), 1);
     /// ```
     pub fn new(sql: impl Into<String>, params: Vec<Value>) -> Statement {
-        Statement { sql: sql.into(), params }
+        Statement {
+            sql: sql.into(),
+            params,
+        }
     }
 
     pub(crate) fn into_abi(self) -> flowdb_abi::Statement {
@@ -70,7 +73,10 @@ pub struct Database {
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database").field("plugin", &self.plugin.name()).field("url", &self.redacted_url).finish()
+        f.debug_struct("Database")
+            .field("plugin", &self.plugin.name())
+            .field("url", &self.redacted_url)
+            .finish()
     }
 }
 
@@ -88,8 +94,14 @@ impl Database {
         }
         let connect = (plugin.module().connect())(config.connect_options());
         let pool = into_result(&plugin, connect.await)?;
-        let database = Arc::new(Database { pool, plugin, redacted_url: config.redacted_url() });
-        let mut cache = pool_cache().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let database = Arc::new(Database {
+            pool,
+            plugin,
+            redacted_url: config.redacted_url(),
+        });
+        let mut cache = pool_cache()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         // Another task may have opened the same pool meanwhile; keep the first.
         if let Some(open) = cache.get(&key).and_then(Weak::upgrade) {
             return Ok(open);
@@ -100,7 +112,9 @@ impl Database {
     }
 
     fn cached(key: &PoolKey) -> Option<Arc<Database>> {
-        let cache = pool_cache().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let cache = pool_cache()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         cache.get(key).and_then(Weak::upgrade)
     }
 
@@ -123,13 +137,20 @@ impl Database {
 
     /// Runs the statements in one transaction and commits, crossing into the plugin once.
     /// Returns the rows each statement affected.
-    pub async fn run_unit_of_work(&self, statements: Vec<Statement>, with_for_update: bool) -> Result<Vec<u64>> {
+    pub async fn run_unit_of_work(
+        &self,
+        statements: Vec<Statement>,
+        with_for_update: bool,
+    ) -> Result<Vec<u64>> {
         let work = UnitOfWork {
             statements: statements.into_iter().map(Statement::into_abi).collect(),
             with_for_update,
         };
         let outcomes: RVec<_> = into_result(&self.plugin, self.pool.run_unit_of_work(work).await)?;
-        Ok(outcomes.iter().map(|outcome| outcome.rows_affected).collect())
+        Ok(outcomes
+            .iter()
+            .map(|outcome| outcome.rows_affected)
+            .collect())
     }
 
     /// Starts a transaction; `with_for_update` takes the write lock up front on SQLite.

@@ -76,7 +76,11 @@ impl DatabaseConfig {
         settings.database.connection_url = Some(SecretString::new(url.into()));
         // Infallible: the URL is explicit, so nothing is composed or templated.
         Self::from_settings(&settings).unwrap_or_else(|_| DatabaseConfig {
-            connection_url: settings.database.connection_url.clone().unwrap_or_else(|| SecretString::new("")),
+            connection_url: settings
+                .database
+                .connection_url
+                .clone()
+                .unwrap_or_else(|| SecretString::new("")),
             echo: false,
             timeout: Some(Duration::from_secs(10)),
             connection_timeout: Some(Duration::from_secs(5)),
@@ -87,7 +91,10 @@ impl DatabaseConfig {
             application_name: None,
             search_path: None,
             statement_cache_size: None,
-            tls: TlsConfig { check_hostname: true, ..TlsConfig::default() },
+            tls: TlsConfig {
+                check_hostname: true,
+                ..TlsConfig::default()
+            },
         })
     }
 
@@ -151,11 +158,18 @@ impl DatabaseConfig {
     /// What the plugin receives.
     pub fn connect_options(&self) -> ConnectOptions {
         let millis = |duration: Option<Duration>| match duration {
-            Some(duration) => ROption::RSome(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)),
+            Some(duration) => {
+                ROption::RSome(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
+            }
             None => ROption::RNone,
         };
         let text = |value: &Option<String>| value.clone().map(RString::from).into();
-        let path = |value: &Option<PathBuf>| value.as_ref().map(|p| RString::from(p.to_string_lossy().into_owned())).into();
+        let path = |value: &Option<PathBuf>| {
+            value
+                .as_ref()
+                .map(|p| RString::from(p.to_string_lossy().into_owned()))
+                .into()
+        };
         ConnectOptions {
             url: self.url().into(),
             echo: self.echo,

@@ -18,7 +18,9 @@ pub struct Transaction {
 
 impl std::fmt::Debug for Transaction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Transaction").field("plugin", &self.plugin.name()).finish_non_exhaustive()
+        f.debug_struct("Transaction")
+            .field("plugin", &self.plugin.name())
+            .finish_non_exhaustive()
     }
 }
 

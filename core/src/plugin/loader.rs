@@ -63,7 +63,8 @@ pub struct LoadedPlugin {
 /// assert!(check_sdk_version("9.0.0").unwrap_err().contains("newer"));
 /// ```
 pub fn check_sdk_version(sdk_version: &str) -> Result<(), String> {
-    let host = semver::Version::parse(ABI_VERSION).map_err(|err| format!("the host's ABI version is invalid: {err}"))?;
+    let host = semver::Version::parse(ABI_VERSION)
+        .map_err(|err| format!("the host's ABI version is invalid: {err}"))?;
     let plugin = semver::Version::parse(sdk_version)
         .map_err(|err| format!("sdk_version `{sdk_version}` is not a semantic version: {err}"))?;
     let compatible = semver::VersionReq::parse(&format!("^{host}"))
@@ -75,7 +76,11 @@ pub fn check_sdk_version(sdk_version: &str) -> Result<(), String> {
     Err(format!(
         "built against flowdb-plugin-sdk {plugin}, {direction} than and incompatible with this host's ABI {host} \
          (needs ^{host}); rebuild the plugin against flowdb-plugin-sdk {host}{}",
-        if direction == "newer" { " or upgrade flowdb" } else { "" }
+        if direction == "newer" {
+            " or upgrade flowdb"
+        } else {
+            ""
+        }
     ))
 }
 
@@ -90,9 +95,11 @@ impl std::fmt::Debug for LoadedPlugin {
 
 impl LoadedPlugin {
     /// Loads the plugin a manifest describes.
-    pub(crate) fn load(manifest: Manifest, manifest_path: &Path) -> Result<LoadedPlugin, LoadFailure> {
-        check_sdk_version(&manifest.sdk_version)
-            .map_err(|reason| LoadFailure::Incompatible { reason, report: None })?;
+    pub(crate) fn load(
+        manifest: Manifest,
+        manifest_path: &Path,
+    ) -> Result<LoadedPlugin, LoadFailure> {
+        check_compatible(&manifest)?;
         let library_path = manifest.library_path(manifest_path);
         if !library_path.is_file() {
             return Err(LoadFailure::Failed(format!(
@@ -102,15 +109,12 @@ impl LoadedPlugin {
         }
         open_now(&library_path)?;
         let header = lib_header_from_path(&library_path).map_err(|err| classify(&err))?;
-        let module = header.init_root_module::<PluginModuleRef>().map_err(|err| classify(&err))?;
+        let module = header
+            .init_root_module::<PluginModuleRef>()
+            .map_err(|err| classify(&err))?;
 
         let description = call_plugin("describe", || (module.describe())())?;
-        if description.name.as_str() != manifest.name {
-            return Err(LoadFailure::Failed(format!(
-                "the library says it is plugin `{}` but its manifest says `{}`",
-                description.name, manifest.name
-            )));
-        }
+        check_identity(&description, &manifest)?;
         let host = HostServices {
             log: crate::plugin::logging::host_log,
             max_log_level: crate::plugin::logging::host_max_level(),
@@ -118,10 +122,36 @@ impl LoadedPlugin {
         };
         match call_plugin("init", || (module.init())(host))? {
             RResult::ROk(()) => {}
-            RResult::RErr(err) => return Err(LoadFailure::Failed(format!("initialisation failed: {err}"))),
+            RResult::RErr(err) => {
+                return Err(LoadFailure::Failed(format!("initialisation failed: {err}")));
+            }
         }
         tracing::debug!(plugin = %manifest.name, path = %library_path.display(), "plugin loaded");
-        Ok(LoadedPlugin { module, description, manifest, manifest_path: manifest_path.to_path_buf(), library_path })
+        Ok(LoadedPlugin {
+            module,
+            description,
+            manifest,
+            manifest_path: manifest_path.to_path_buf(),
+            library_path,
+        })
+    }
+
+    /// The same library, described by another manifest (a second manifest naming a library
+    /// already loaded): the library is initialised once, each manifest keeps its own identity.
+    pub(crate) fn with_manifest(
+        &self,
+        manifest: Manifest,
+        manifest_path: &Path,
+    ) -> Result<LoadedPlugin, LoadFailure> {
+        check_compatible(&manifest)?;
+        check_identity(&self.description, &manifest)?;
+        Ok(LoadedPlugin {
+            module: self.module,
+            description: self.description.clone(),
+            manifest,
+            manifest_path: manifest_path.to_path_buf(),
+            library_path: self.library_path.clone(),
+        })
     }
 
     /// The root module's entry points.
@@ -162,6 +192,23 @@ impl LoadedPlugin {
             shut_down: false,
         })
     }
+}
+
+fn check_compatible(manifest: &Manifest) -> Result<(), LoadFailure> {
+    check_sdk_version(&manifest.sdk_version).map_err(|reason| LoadFailure::Incompatible {
+        reason,
+        report: None,
+    })
+}
+
+fn check_identity(description: &PluginDescription, manifest: &Manifest) -> Result<(), LoadFailure> {
+    if description.name.as_str() == manifest.name {
+        return Ok(());
+    }
+    Err(LoadFailure::Failed(format!(
+        "the library says it is plugin `{}` but its manifest says `{}`",
+        description.name, manifest.name
+    )))
 }
 
 /// Calls a plugin entry point that the SDK already guards; the host's own `catch_unwind` is a
@@ -236,7 +283,12 @@ fn first_error_block(report: &str) -> String {
         .filter(|line| !line.is_empty() && !line.chars().all(|c| c == '-'))
         .collect();
     if block.is_empty() {
-        report.lines().next().unwrap_or("no details").trim().to_owned()
+        report
+            .lines()
+            .next()
+            .unwrap_or("no details")
+            .trim()
+            .to_owned()
     } else {
         block.join(" ")
     }

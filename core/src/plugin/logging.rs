@@ -11,10 +11,18 @@ pub(crate) extern "C" fn host_log(level: LogLevel, target: RStr<'_>, message: RS
     let _ = catch_unwind(AssertUnwindSafe(|| {
         let (target, message) = (target.as_str(), message.as_str());
         match level {
-            LogLevel::ERROR => tracing::error!(target: "flowdb::plugin", plugin_target = target, "{message}"),
-            LogLevel::WARN => tracing::warn!(target: "flowdb::plugin", plugin_target = target, "{message}"),
-            LogLevel::INFO => tracing::info!(target: "flowdb::plugin", plugin_target = target, "{message}"),
-            LogLevel::DEBUG => tracing::debug!(target: "flowdb::plugin", plugin_target = target, "{message}"),
+            LogLevel::ERROR => {
+                tracing::error!(target: "flowdb::plugin", plugin_target = target, "{message}")
+            }
+            LogLevel::WARN => {
+                tracing::warn!(target: "flowdb::plugin", plugin_target = target, "{message}")
+            }
+            LogLevel::INFO => {
+                tracing::info!(target: "flowdb::plugin", plugin_target = target, "{message}")
+            }
+            LogLevel::DEBUG => {
+                tracing::debug!(target: "flowdb::plugin", plugin_target = target, "{message}")
+            }
             _ => tracing::trace!(target: "flowdb::plugin", plugin_target = target, "{message}"),
         }
     }));

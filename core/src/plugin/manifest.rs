@@ -47,7 +47,8 @@ pub struct Manifest {
 impl Manifest {
     /// Reads and checks a manifest. The error is one line saying what is wrong and how to fix it.
     pub fn read(path: &Path) -> Result<Manifest, String> {
-        let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read the manifest: {err}"))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| format!("cannot read the manifest: {err}"))?;
         Self::parse(&text)
     }
 
@@ -62,10 +63,14 @@ impl Manifest {
     /// assert!(err.contains("missing field `version`"), "{err}");
     /// ```
     pub fn parse(text: &str) -> Result<Manifest, String> {
-        let table: toml::Table =
-            toml::from_str(text).map_err(|err| format!("broken TOML: {}", one_line(&err.to_string())))?;
+        let table: toml::Table = toml::from_str(text)
+            .map_err(|err| format!("broken TOML: {}", one_line(&err.to_string())))?;
         match table.get("manifest_version") {
-            None => return Err("missing key `manifest_version` (this build reads manifest_version = 1)".into()),
+            None => {
+                return Err(
+                    "missing key `manifest_version` (this build reads manifest_version = 1)".into(),
+                );
+            }
             Some(toml::Value::Integer(MANIFEST_VERSION)) => {}
             Some(toml::Value::Integer(other)) => {
                 return Err(format!(
@@ -73,25 +78,40 @@ impl Manifest {
                      use a plugin built for this flowdb, or upgrade flowdb"
                 ));
             }
-            Some(other) => return Err(format!("manifest_version must be an integer, found `{}`", other.type_str())),
+            Some(other) => {
+                return Err(format!(
+                    "manifest_version must be an integer, found `{}`",
+                    other.type_str()
+                ));
+            }
         }
-        let manifest: Manifest =
-            toml::from_str(text).map_err(|err| format!("invalid manifest: {}", one_line(&err.to_string())))?;
+        let manifest: Manifest = toml::from_str(text)
+            .map_err(|err| format!("invalid manifest: {}", one_line(&err.to_string())))?;
         if manifest.name.trim().is_empty() {
             return Err("the `name` key is empty".into());
         }
         if manifest.schemes.is_empty() {
-            return Err("the `schemes` list is empty: a plugin must serve at least one URL scheme".into());
+            return Err(
+                "the `schemes` list is empty: a plugin must serve at least one URL scheme".into(),
+            );
         }
         if let Some(bad) = manifest.schemes.iter().find(|scheme| !is_scheme(scheme)) {
             return Err(format!(
                 "`{bad}` is not a valid URL scheme (letters, digits, `-` and `.`, starting with a letter; no `+driver`)"
             ));
         }
-        semver::Version::parse(&manifest.version)
-            .map_err(|err| format!("`version = \"{}\"` is not a semantic version: {err}", manifest.version))?;
-        semver::Version::parse(&manifest.sdk_version)
-            .map_err(|err| format!("`sdk_version = \"{}\"` is not a semantic version: {err}", manifest.sdk_version))?;
+        semver::Version::parse(&manifest.version).map_err(|err| {
+            format!(
+                "`version = \"{}\"` is not a semantic version: {err}",
+                manifest.version
+            )
+        })?;
+        semver::Version::parse(&manifest.sdk_version).map_err(|err| {
+            format!(
+                "`sdk_version = \"{}\"` is not a semantic version: {err}",
+                manifest.sdk_version
+            )
+        })?;
         Ok(manifest)
     }
 
@@ -101,7 +121,10 @@ impl Manifest {
         if library.is_absolute() {
             library.to_path_buf()
         } else {
-            manifest_path.parent().unwrap_or(Path::new(".")).join(library)
+            manifest_path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(library)
         }
     }
 }

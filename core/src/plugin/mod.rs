@@ -11,5 +11,7 @@ mod search;
 
 pub use self::loader::{LoadFailure, LoadedPlugin, check_sdk_version};
 pub use self::manifest::{MANIFEST_SUFFIX, MANIFEST_VERSION, Manifest};
-pub use self::registry::{PluginCandidate, PluginRegistry, PluginReport, PluginStatus, SearchTraceEntry};
+pub use self::registry::{
+    PluginCandidate, PluginRegistry, PluginReport, PluginStatus, SearchTraceEntry,
+};
 pub use self::search::{SearchDir, SearchPath, SearchTier};

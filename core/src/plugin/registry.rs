@@ -135,7 +135,11 @@ impl PluginRegistry {
         let mut seen = BTreeSet::new();
         for dir in &search.dirs {
             let mut note = |outcome: String| {
-                trace.push(SearchTraceEntry { tier: dir.tier, path: dir.path.clone(), outcome });
+                trace.push(SearchTraceEntry {
+                    tier: dir.tier,
+                    path: dir.path.clone(),
+                    outcome,
+                });
             };
             if let Some(refused) = &dir.refused {
                 note(refused.clone());
@@ -152,15 +156,26 @@ impl PluginRegistry {
                 note(format!("no *{MANIFEST_SUFFIX} manifests"));
             }
             for manifest_path in manifests {
-                let canonical = manifest_path.canonicalize().unwrap_or_else(|_| manifest_path.clone());
+                let canonical = manifest_path
+                    .canonicalize()
+                    .unwrap_or_else(|_| manifest_path.clone());
                 if !seen.insert(canonical) {
-                    note(format!("{}: already found earlier in the search order", manifest_path.display()));
+                    note(format!(
+                        "{}: already found earlier in the search order",
+                        manifest_path.display()
+                    ));
                     continue;
                 }
                 let manifest = Manifest::read(&manifest_path);
                 note(match &manifest {
-                    Ok(manifest) => format!("found plugin `{}` ({})", manifest.name, manifest_path.display()),
-                    Err(reason) => format!("invalid manifest {}: {reason}", manifest_path.display()),
+                    Ok(manifest) => format!(
+                        "found plugin `{}` ({})",
+                        manifest.name,
+                        manifest_path.display()
+                    ),
+                    Err(reason) => {
+                        format!("invalid manifest {}: {reason}", manifest_path.display())
+                    }
                 });
                 candidates.push(PluginCandidate {
                     manifest_path,
@@ -170,7 +185,11 @@ impl PluginRegistry {
                 });
             }
         }
-        PluginRegistry { search, candidates, trace }
+        PluginRegistry {
+            search,
+            candidates,
+            trace,
+        }
     }
 
     /// The search path this registry was discovered from.
@@ -209,11 +228,18 @@ impl PluginRegistry {
                     .map_err(|reason| LoadFailure::Failed(reason.clone()))?;
                 let library = manifest.library_path(&candidate.manifest_path);
                 let key = library.canonicalize().unwrap_or(library);
-                let mut loaded = loaded_libraries().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut loaded = loaded_libraries()
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
                 if let Some(plugin) = loaded.get(&key) {
-                    return Ok(Arc::clone(plugin));
+                    return plugin
+                        .with_manifest(manifest.clone(), &candidate.manifest_path)
+                        .map(Arc::new);
                 }
-                let plugin = Arc::new(LoadedPlugin::load(manifest.clone(), &candidate.manifest_path)?);
+                let plugin = Arc::new(LoadedPlugin::load(
+                    manifest.clone(),
+                    &candidate.manifest_path,
+                )?);
                 loaded.insert(key, Arc::clone(&plugin));
                 Ok(plugin)
             })
@@ -227,7 +253,9 @@ impl PluginRegistry {
     pub fn resolve(&self, scheme: &str) -> Result<Arc<LoadedPlugin>, Error> {
         let mut rejected = Vec::new();
         for candidate in &self.candidates {
-            let Ok(manifest) = &candidate.manifest else { continue };
+            let Ok(manifest) = &candidate.manifest else {
+                continue;
+            };
             if !manifest.schemes.iter().any(|claimed| claimed == scheme) {
                 continue;
             }
@@ -258,7 +286,13 @@ impl PluginRegistry {
         }
         text.push_str("searched, in order:\n");
         for entry in &self.trace {
-            let _ = writeln!(text, "  - [{}] {}: {}", entry.tier, entry.path.display(), entry.outcome);
+            let _ = writeln!(
+                text,
+                "  - [{}] {}: {}",
+                entry.tier,
+                entry.path.display(),
+                entry.outcome
+            );
         }
         text.push_str("add a plugin directory with --plugin-path or FLOWDB_PLUGIN_PATH");
         text
@@ -304,9 +338,19 @@ impl PluginRegistry {
                 shadowed_by: None,
                 layout_report: None,
             };
-            if let Some(owner) = manifest.schemes.iter().all(|scheme| served.contains_key(scheme)).then(|| {
-                manifest.schemes.first().and_then(|scheme| served.get(scheme)).cloned().unwrap_or_default()
-            }) {
+            if let Some(owner) = manifest
+                .schemes
+                .iter()
+                .all(|scheme| served.contains_key(scheme))
+                .then(|| {
+                    manifest
+                        .schemes
+                        .first()
+                        .and_then(|scheme| served.get(scheme))
+                        .cloned()
+                        .unwrap_or_default()
+                })
+            {
                 report.status = PluginStatus::Shadowed;
                 report.reason = Some(format!(
                     "every scheme it claims ({}) is served by {owner}, which comes first in the search order",
@@ -316,7 +360,11 @@ impl PluginRegistry {
                 reports.push(report);
                 continue;
             }
-            let outcome = if load { Some(self.load(candidate)) } else { candidate.state.get().cloned() };
+            let outcome = if load {
+                Some(self.load(candidate))
+            } else {
+                candidate.state.get().cloned()
+            };
             match outcome {
                 None => claim(&mut served, manifest, &candidate.manifest_path),
                 Some(Ok(plugin)) => {
@@ -327,11 +375,18 @@ impl PluginRegistry {
                         report.reason = Some(format!("poisoned by a {}", health.poison_reason));
                     } else {
                         report.status = PluginStatus::Loaded;
-                        report.capabilities =
-                            plugin.description().capabilities.iter().map(|c| c.to_string()).collect();
+                        report.capabilities = plugin
+                            .description()
+                            .capabilities
+                            .iter()
+                            .map(|c| c.to_string())
+                            .collect();
                     }
                 }
-                Some(Err(LoadFailure::Incompatible { reason, report: layout })) => {
+                Some(Err(LoadFailure::Incompatible {
+                    reason,
+                    report: layout,
+                })) => {
                     report.status = PluginStatus::Incompatible;
                     report.reason = Some(reason);
                     report.layout_report = layout;
@@ -349,13 +404,20 @@ impl PluginRegistry {
 
 fn claim(served: &mut HashMap<String, String>, manifest: &Manifest, path: &Path) {
     for scheme in &manifest.schemes {
-        served.entry(scheme.clone()).or_insert_with(|| format!("`{}` ({})", manifest.name, path.display()));
+        served
+            .entry(scheme.clone())
+            .or_insert_with(|| format!("`{}` ({})", manifest.name, path.display()));
     }
 }
 
 fn manifest_stem(path: &Path) -> String {
-    let file = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    file.strip_suffix(MANIFEST_SUFFIX).unwrap_or(&file).to_owned()
+    let file = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    file.strip_suffix(MANIFEST_SUFFIX)
+        .unwrap_or(&file)
+        .to_owned()
 }
 
 /// The manifests in a directory, sorted by file name; a manifest file given directly is itself.
@@ -369,7 +431,9 @@ fn list_manifests(path: &Path) -> Result<Vec<PathBuf>, String> {
     }
     let entries = match std::fs::read_dir(path) {
         Ok(entries) => entries,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Err("does not exist".into()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err("does not exist".into());
+        }
         Err(err) => return Err(format!("cannot be read: {err}")),
     };
     let mut manifests: Vec<PathBuf> = entries

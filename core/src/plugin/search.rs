@@ -67,9 +67,13 @@ impl SearchPath {
     }
 
     /// The standard tiers from an explicit environment lookup and executable path.
-    pub fn from_lookup(env: impl Fn(&str) -> Option<String>, current_exe: Option<PathBuf>) -> SearchPath {
+    pub fn from_lookup(
+        env: impl Fn(&str) -> Option<String>,
+        current_exe: Option<PathBuf>,
+    ) -> SearchPath {
         let mut dirs = Vec::new();
-        let allow_relative = env("FLOWDB_ALLOW_RELATIVE_PLUGIN_PATHS").is_some_and(|value| value == "1");
+        let allow_relative =
+            env("FLOWDB_ALLOW_RELATIVE_PLUGIN_PATHS").is_some_and(|value| value == "1");
         if let Some(list) = env("FLOWDB_PLUGIN_PATH") {
             for entry in list.split(':').filter(|entry| !entry.is_empty()) {
                 let path = PathBuf::from(entry);
@@ -77,11 +81,19 @@ impl SearchPath {
                     "relative paths in FLOWDB_PLUGIN_PATH are refused (set FLOWDB_ALLOW_RELATIVE_PLUGIN_PATHS=1 to allow them)"
                         .to_owned()
                 });
-                dirs.push(SearchDir { tier: SearchTier::Environment, path, refused });
+                dirs.push(SearchDir {
+                    tier: SearchTier::Environment,
+                    path,
+                    refused,
+                });
             }
         }
         if let Some(exe_dir) = current_exe.as_deref().and_then(Path::parent) {
-            dirs.push(SearchDir { tier: SearchTier::Executable, path: exe_dir.to_path_buf(), refused: None });
+            dirs.push(SearchDir {
+                tier: SearchTier::Executable,
+                path: exe_dir.to_path_buf(),
+                refused: None,
+            });
             dirs.push(SearchDir {
                 tier: SearchTier::Executable,
                 path: exe_dir.join("../lib/flowdb/plugins"),
@@ -92,10 +104,18 @@ impl SearchPath {
             .map(PathBuf::from)
             .or_else(|| env("HOME").map(|home| Path::new(&home).join(".flowdb")));
         if let Some(home) = home {
-            dirs.push(SearchDir { tier: SearchTier::User, path: home.join("plugins"), refused: None });
+            dirs.push(SearchDir {
+                tier: SearchTier::User,
+                path: home.join("plugins"),
+                refused: None,
+            });
         }
         for system in ["/usr/local/lib/flowdb/plugins", "/usr/lib/flowdb/plugins"] {
-            dirs.push(SearchDir { tier: SearchTier::System, path: PathBuf::from(system), refused: None });
+            dirs.push(SearchDir {
+                tier: SearchTier::System,
+                path: PathBuf::from(system),
+                refused: None,
+            });
         }
         SearchPath { dirs }
     }
@@ -104,7 +124,11 @@ impl SearchPath {
     pub fn with_explicit(mut self, paths: impl IntoIterator<Item = PathBuf>) -> SearchPath {
         let explicit: Vec<SearchDir> = paths
             .into_iter()
-            .map(|path| SearchDir { tier: SearchTier::Explicit, path, refused: None })
+            .map(|path| SearchDir {
+                tier: SearchTier::Explicit,
+                path,
+                refused: None,
+            })
             .collect();
         self.dirs.splice(0..0, explicit);
         self

@@ -17,36 +17,57 @@ pub struct PgDialect;
 impl Dialect for PgDialect {
     const NAME: &'static str = "postgresql";
     const URL_SCHEMES: &'static [&'static str] = &["postgresql", "postgres"];
-    const CAPABILITIES: &'static [&'static str] =
-        &["server", "create-database", "drop-database", "tls", "statement-timeout"];
+    const CAPABILITIES: &'static [&'static str] = &[
+        "server",
+        "create-database",
+        "drop-database",
+        "tls",
+        "statement-timeout",
+    ];
 
     type Pool = PgPoolHandle;
 
-    fn connect(options: ConnectOptions) -> impl Future<Output = Result<PgPoolHandle>> + Send + use<> {
-        async move {
-            let connect = pg_connect_options(&options)?;
-            let max = options.pool.size.saturating_add(options.pool.max_overflow).max(1);
-            let acquire_timeout =
-                options.pool.acquire_timeout_ms.into_option().map_or(Duration::from_secs(30), Duration::from_millis);
-            let lifetime = u64::try_from(options.pool.recycle_secs).ok().map(Duration::from_secs);
-            let pool_options = PgPoolOptions::new()
-                .max_connections(max)
-                .max_lifetime(lifetime)
-                .acquire_timeout(acquire_timeout)
-                // Prefect's pool_pre_ping: check a connection before handing it out.
-                .test_before_acquire(true);
-            let timeout = connect_timeout(&options);
-            let pool = within(timeout, &connect, pool_options.connect_with(connect.clone())).await?;
-            Ok(PgPoolHandle::new(pool, max))
-        }
+    async fn connect(options: ConnectOptions) -> Result<PgPoolHandle> {
+        let connect = pg_connect_options(&options)?;
+        let max = options
+            .pool
+            .size
+            .saturating_add(options.pool.max_overflow)
+            .max(1);
+        let acquire_timeout = options
+            .pool
+            .acquire_timeout_ms
+            .into_option()
+            .map_or(Duration::from_secs(30), Duration::from_millis);
+        let lifetime = u64::try_from(options.pool.recycle_secs)
+            .ok()
+            .map(Duration::from_secs);
+        let pool_options = PgPoolOptions::new()
+            .max_connections(max)
+            .max_lifetime(lifetime)
+            .acquire_timeout(acquire_timeout)
+            // Prefect's pool_pre_ping: check a connection before handing it out.
+            .test_before_acquire(true);
+        // One direct connection first: sqlx's pool retries refused connections until its
+        // acquire timeout, which would turn "connection refused" into a slow, vague timeout.
+        let first: PgConnection =
+            within(connect_timeout(&options), &connect, connect.connect()).await?;
+        let _ = first.close().await;
+        Ok(PgPoolHandle::new(
+            pool_options.connect_lazy_with(connect),
+            max,
+        ))
     }
 
-    fn create_database(options: ConnectOptions) -> impl Future<Output = Result<()>> + Send + 'static {
-        async move { on_maintenance_db(&options, |name| format!("CREATE DATABASE {name}")).await }
+    async fn create_database(options: ConnectOptions) -> Result<()> {
+        on_maintenance_db(&options, |name| format!("CREATE DATABASE {name}")).await
     }
 
-    fn drop_database(options: ConnectOptions) -> impl Future<Output = Result<()>> + Send + 'static {
-        async move { on_maintenance_db(&options, |name| format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await }
+    async fn drop_database(options: ConnectOptions) -> Result<()> {
+        on_maintenance_db(&options, |name| {
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        })
+        .await
     }
 }
 
@@ -61,28 +82,53 @@ async fn within<T>(
         Ok(Ok(value)) => Ok(value),
         Ok(Err(err)) => {
             let err = from_sqlx(err);
-            Err(Error { message: format!("could not connect to PostgreSQL at {server}: {}", err.message).into(), ..err })
+            Err(Error {
+                message: format!(
+                    "could not connect to PostgreSQL at {server}: {}",
+                    err.message
+                )
+                .into(),
+                ..err
+            })
         }
         Err(_) => Err(Error::new(
             ErrorKind::TIMEOUT,
-            format!("could not connect to PostgreSQL at {server} within {:.1} s (connection_timeout)", timeout.as_secs_f64()),
+            format!(
+                "could not connect to PostgreSQL at {server} within {:.1} s (connection_timeout)",
+                timeout.as_secs_f64()
+            ),
         )),
     }
 }
 
 /// Connects to the `postgres` maintenance database of the same server and runs the statement
 /// `make` builds from the quoted name of the URL's database.
-async fn on_maintenance_db(options: &ConnectOptions, make: impl FnOnce(&str) -> String) -> Result<()> {
+async fn on_maintenance_db(
+    options: &ConnectOptions,
+    make: impl FnOnce(&str) -> String,
+) -> Result<()> {
     let target = pg_connect_options(options)?;
     let name = target
         .get_database()
-        .ok_or_else(|| Error::invalid_argument(format!("the URL `{}` names no database", redact(&options.url))))?
+        .ok_or_else(|| {
+            Error::invalid_argument(format!(
+                "the URL `{}` names no database",
+                redact(&options.url)
+            ))
+        })?
         .to_owned();
     let maintenance = target.clone().database("postgres");
-    let mut connection: PgConnection =
-        within(connect_timeout(options), &maintenance, maintenance.connect()).await?;
+    let mut connection: PgConnection = within(
+        connect_timeout(options),
+        &maintenance,
+        maintenance.connect(),
+    )
+    .await?;
     let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-    let outcome = sqlx::query(AssertSqlSafe(make(&quoted))).execute(&mut connection).await.map_err(from_sqlx);
+    let outcome = sqlx::query(AssertSqlSafe(make(&quoted)))
+        .execute(&mut connection)
+        .await
+        .map_err(from_sqlx);
     let _ = connection.close().await;
     outcome.map(|_| ())
 }

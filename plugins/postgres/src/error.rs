@@ -27,13 +27,17 @@ pub(crate) fn from_sqlx(err: sqlx::Error) -> Error {
         sqlx::Error::PoolClosed => Error::new(ErrorKind::CONNECTION, "the pool has been closed"),
         sqlx::Error::Io(io) => Error::new(ErrorKind::CONNECTION, format!("i/o error: {io}")),
         sqlx::Error::Tls(tls) => Error::new(ErrorKind::CONNECTION, format!("tls error: {tls}")),
-        sqlx::Error::Protocol(message) => Error::new(ErrorKind::CONNECTION, format!("protocol error: {message}")),
+        sqlx::Error::Protocol(message) => {
+            Error::new(ErrorKind::CONNECTION, format!("protocol error: {message}"))
+        }
         sqlx::Error::Configuration(message) => Error::invalid_argument(message.to_string()),
         sqlx::Error::RowNotFound => Error::new(ErrorKind::NOT_FOUND, "no row returned"),
         sqlx::Error::ColumnDecode { index, source } => {
             Error::new(ErrorKind::DECODE, format!("column {index}: {source}"))
         }
-        sqlx::Error::Encode(source) => Error::new(ErrorKind::DECODE, format!("encoding a parameter: {source}")),
+        sqlx::Error::Encode(source) => {
+            Error::new(ErrorKind::DECODE, format!("encoding a parameter: {source}"))
+        }
         sqlx::Error::Decode(source) => Error::new(ErrorKind::DECODE, source.to_string()),
         other => Error::internal(other.to_string()),
     }

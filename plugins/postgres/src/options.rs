@@ -49,25 +49,41 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
             redact(url)
         ))
     };
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| malformed("no `://` after the scheme".into()))?;
-    let dialect = scheme.split_once('+').map_or(scheme, |(dialect, _driver)| dialect).to_ascii_lowercase();
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| malformed("no `://` after the scheme".into()))?;
+    let dialect = scheme
+        .split_once('+')
+        .map_or(scheme, |(dialect, _driver)| dialect)
+        .to_ascii_lowercase();
     if dialect != "postgresql" && dialect != "postgres" {
-        return Err(malformed(format!("the scheme `{scheme}` is not a PostgreSQL scheme")));
+        return Err(malformed(format!(
+            "the scheme `{scheme}` is not a PostgreSQL scheme"
+        )));
     }
     let (authority_path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let mut kept = Vec::new();
-    let mut startup = vec![("default_transaction_isolation".to_owned(), "read committed".to_owned())];
+    let mut startup = vec![(
+        "default_transaction_isolation".to_owned(),
+        "read committed".to_owned(),
+    )];
     for pair in query.split('&').filter(|pair| !pair.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
             // asyncpg's spelling of libpq's sslmode.
-            "ssl" => kept.push(format!("sslmode={}", if value == "true" { "require" } else { value })),
+            "ssl" => kept.push(format!(
+                "sslmode={}",
+                if value == "true" { "require" } else { value }
+            )),
             "default_transaction_isolation" => {
                 startup.retain(|(name, _)| name != key);
                 startup.push((key.to_owned(), value.replace('+', " ").replace("%20", " ")));
             }
             // asyncpg connect kwargs that have no sqlx equivalent here; the settings cover them.
-            "prepared_statement_cache_size" | "statement_cache_size" | "command_timeout" | "timeout" => {}
+            "prepared_statement_cache_size"
+            | "statement_cache_size"
+            | "command_timeout"
+            | "timeout" => {}
             _ => kept.push(pair.to_owned()),
         }
     }
@@ -76,7 +92,8 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
     } else {
         format!("postgres://{authority_path}?{}", kept.join("&"))
     };
-    let mut pg = PgConnectOptions::from_str(&normalised).map_err(|err| malformed(err.to_string()))?;
+    let mut pg =
+        PgConnectOptions::from_str(&normalised).map_err(|err| malformed(err.to_string()))?;
 
     if let ROption::RSome(timeout) = options.statement_timeout_ms {
         startup.push(("statement_timeout".to_owned(), timeout.to_string()));
@@ -92,16 +109,26 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
         pg = pg.statement_cache_capacity(size as usize);
     }
     if options.tls.enabled {
-        pg = pg.ssl_mode(if options.tls.check_hostname { PgSslMode::VerifyFull } else { PgSslMode::VerifyCa });
+        pg = pg.ssl_mode(if options.tls.check_hostname {
+            PgSslMode::VerifyFull
+        } else {
+            PgSslMode::VerifyCa
+        });
         if let ROption::RSome(ca) = &options.tls.ca_file {
             pg = pg.ssl_root_cert(ca.as_str());
         }
         match (&options.tls.cert_file, &options.tls.key_file) {
             (ROption::RSome(cert), ROption::RSome(key)) => {
-                pg = pg.ssl_client_cert(cert.as_str()).ssl_client_key(key.as_str());
+                pg = pg
+                    .ssl_client_cert(cert.as_str())
+                    .ssl_client_key(key.as_str());
             }
             (ROption::RNone, ROption::RNone) => {}
-            _ => return Err(Error::invalid_argument("TLS needs both cert_file and key_file, or neither")),
+            _ => {
+                return Err(Error::invalid_argument(
+                    "TLS needs both cert_file and key_file, or neither",
+                ));
+            }
         }
     }
     Ok(if options.echo {
@@ -113,16 +140,29 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
 
 /// How long to wait for a connection to open (Prefect's `connection_timeout`, 5 s).
 pub(crate) fn connect_timeout(options: &ConnectOptions) -> Duration {
-    options.connect_timeout_ms.into_option().map_or(Duration::from_secs(5), Duration::from_millis)
+    options
+        .connect_timeout_ms
+        .into_option()
+        .map_or(Duration::from_secs(5), Duration::from_millis)
 }
 
 /// The URL with its password masked, for messages.
 pub(crate) fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
-    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = rest
+        .split_once('/')
+        .map_or((rest, None), |(a, t)| (a, Some(t)));
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
     let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
-    let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+    let masked = if userinfo.contains(':') {
+        format!("{user}:***")
+    } else {
+        user.to_owned()
+    };
     match tail {
         Some(tail) => format!("{scheme}://{masked}@{host}/{tail}"),
         None => format!("{scheme}://{masked}@{host}"),

@@ -23,26 +23,43 @@ impl PgPoolHandle {
 impl Pool for PgPoolHandle {
     type Transaction = PgTransaction;
 
-    fn execute(&self, statement: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + use<> {
+    fn execute(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<ExecOutcome>> + Send + use<> {
         let pool = self.pool.clone();
         async move {
-            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
+            let query = bind_all(
+                sqlx::query(AssertSqlSafe(statement.sql.into_string())),
+                &statement.params,
+            )?;
             let done = query.execute(&pool).await.map_err(from_sqlx)?;
-            Ok(ExecOutcome { rows_affected: done.rows_affected() })
+            Ok(ExecOutcome {
+                rows_affected: done.rows_affected(),
+            })
         }
     }
 
-    fn fetch_all(&self, statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + use<> {
+    fn fetch_all(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<RowSet>> + Send + use<> {
         let pool = self.pool.clone();
         async move {
-            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
+            let query = bind_all(
+                sqlx::query(AssertSqlSafe(statement.sql.into_string())),
+                &statement.params,
+            )?;
             row_set(query.fetch_all(&pool).await.map_err(from_sqlx)?)
         }
     }
 
     /// Every session is READ COMMITTED already; `with_for_update` changes nothing here, as in
     /// Prefect: callers lock rows with `SELECT … FOR UPDATE`.
-    fn begin(&self, _with_for_update: bool) -> impl Future<Output = Result<PgTransaction>> + Send + use<> {
+    fn begin(
+        &self,
+        _with_for_update: bool,
+    ) -> impl Future<Output = Result<PgTransaction>> + Send + use<> {
         let pool = self.pool.clone();
         async move { Ok(PgTransaction::new(pool.begin().await.map_err(from_sqlx)?)) }
     }
@@ -54,7 +71,10 @@ impl Pool for PgPoolHandle {
                 .fetch_one(&pool)
                 .await
                 .map_err(from_sqlx)?;
-            Ok(ServerInfo { dialect: "postgresql".into(), server_version: version.into() })
+            Ok(ServerInfo {
+                dialect: "postgresql".into(),
+                server_version: version.into(),
+            })
         }
     }
 

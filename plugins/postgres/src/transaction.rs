@@ -20,26 +20,38 @@ impl PgTransaction {
 }
 
 impl Transaction for PgTransaction {
-    fn execute(&mut self, statement: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + '_ {
-        async move {
-            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
-            let done = query.execute(&mut *self.transaction).await.map_err(from_sqlx)?;
-            Ok(ExecOutcome { rows_affected: done.rows_affected() })
-        }
+    async fn execute(&mut self, statement: Statement) -> Result<ExecOutcome> {
+        let query = bind_all(
+            sqlx::query(AssertSqlSafe(statement.sql.into_string())),
+            &statement.params,
+        )?;
+        let done = query
+            .execute(&mut *self.transaction)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(ExecOutcome {
+            rows_affected: done.rows_affected(),
+        })
     }
 
-    fn fetch_all(&mut self, statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + '_ {
-        async move {
-            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
-            row_set(query.fetch_all(&mut *self.transaction).await.map_err(from_sqlx)?)
-        }
+    async fn fetch_all(&mut self, statement: Statement) -> Result<RowSet> {
+        let query = bind_all(
+            sqlx::query(AssertSqlSafe(statement.sql.into_string())),
+            &statement.params,
+        )?;
+        row_set(
+            query
+                .fetch_all(&mut *self.transaction)
+                .await
+                .map_err(from_sqlx)?,
+        )
     }
 
-    fn commit(self) -> impl Future<Output = Result<()>> + Send {
-        async move { self.transaction.commit().await.map_err(from_sqlx) }
+    async fn commit(self) -> Result<()> {
+        self.transaction.commit().await.map_err(from_sqlx)
     }
 
-    fn rollback(self) -> impl Future<Output = Result<()>> + Send {
-        async move { self.transaction.rollback().await.map_err(from_sqlx) }
+    async fn rollback(self) -> Result<()> {
+        self.transaction.rollback().await.map_err(from_sqlx)
     }
 }

@@ -24,14 +24,21 @@ impl sqlx::Type<Postgres> for UntypedNull {
 }
 
 impl sqlx::Encode<'_, Postgres> for UntypedNull {
-    fn encode_by_ref(&self, _buf: &mut PgArgumentBuffer) -> std::result::Result<IsNull, BoxDynError> {
+    fn encode_by_ref(
+        &self,
+        _buf: &mut PgArgumentBuffer,
+    ) -> std::result::Result<IsNull, BoxDynError> {
         Ok(IsNull::Yes)
     }
 }
 
 fn timestamp(micros: i64) -> Result<DateTime<Utc>> {
-    DateTime::<Utc>::from_timestamp_micros(micros)
-        .ok_or_else(|| Error::new(ErrorKind::INVALID_ARGUMENT, format!("timestamp {micros} µs is out of range")))
+    DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(|| {
+        Error::new(
+            ErrorKind::INVALID_ARGUMENT,
+            format!("timestamp {micros} µs is out of range"),
+        )
+    })
 }
 
 /// Binds each parameter as its native PostgreSQL type.
@@ -51,10 +58,19 @@ pub(crate) fn bind_all(
             Value::Bytes(value) => query.bind(value.to_vec()),
             Value::Uuid(bytes) => query.bind(uuid::Uuid::from_bytes(*bytes)),
             Value::Timestamp(micros) => query.bind(timestamp(*micros)?),
-            Value::Interval(micros) => query.bind(PgInterval { months: 0, days: 0, microseconds: *micros }),
+            Value::Interval(micros) => query.bind(PgInterval {
+                months: 0,
+                days: 0,
+                microseconds: *micros,
+            }),
             Value::Json(text) => {
-                let raw = serde_json::value::RawValue::from_string(text.to_string())
-                    .map_err(|err| Error::new(ErrorKind::INVALID_ARGUMENT, format!("a JSON parameter is not valid JSON: {err}")))?;
+                let raw =
+                    serde_json::value::RawValue::from_string(text.to_string()).map_err(|err| {
+                        Error::new(
+                            ErrorKind::INVALID_ARGUMENT,
+                            format!("a JSON parameter is not valid JSON: {err}"),
+                        )
+                    })?;
                 query.bind(Json(raw))
             }
         };
@@ -66,7 +82,12 @@ pub(crate) fn bind_all(
 pub(crate) fn row_set(rows: Vec<PgRow>) -> Result<RowSet> {
     let columns: RVec<RString> = rows
         .first()
-        .map(|row| row.columns().iter().map(|column| RString::from(column.name())).collect())
+        .map(|row| {
+            row.columns()
+                .iter()
+                .map(|column| RString::from(column.name()))
+                .collect()
+        })
         .unwrap_or_default();
     let mut values = RVec::with_capacity(rows.len() * columns.len());
     for row in &rows {
@@ -77,8 +98,12 @@ pub(crate) fn row_set(rows: Vec<PgRow>) -> Result<RowSet> {
     Ok(RowSet { columns, values })
 }
 
-fn decode<'r, T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>>(row: &'r PgRow, index: usize) -> Result<T> {
-    row.try_get_unchecked::<T, _>(index).map_err(crate::error::from_sqlx)
+fn decode<'r, T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>>(
+    row: &'r PgRow,
+    index: usize,
+) -> Result<T> {
+    row.try_get_unchecked::<T, _>(index)
+        .map_err(crate::error::from_sqlx)
 }
 
 fn read_value(row: &PgRow, index: usize) -> Result<Value> {
@@ -94,11 +119,17 @@ fn read_value(row: &PgRow, index: usize) -> Result<Value> {
         "INT8" => Value::Int64(decode(row, index)?),
         "FLOAT4" => Value::Float64(f64::from(decode::<f32>(row, index)?)),
         "FLOAT8" => Value::Float64(decode(row, index)?),
-        "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CHAR" => Value::Text(decode::<String>(row, index)?.into()),
+        "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CHAR" => {
+            Value::Text(decode::<String>(row, index)?.into())
+        }
         "BYTEA" => Value::Bytes(decode::<Vec<u8>>(row, index)?.into()),
         "UUID" => Value::Uuid(decode::<uuid::Uuid>(row, index)?.into_bytes()),
         "TIMESTAMPTZ" => Value::Timestamp(decode::<DateTime<Utc>>(row, index)?.timestamp_micros()),
-        "TIMESTAMP" => Value::Timestamp(decode::<chrono::NaiveDateTime>(row, index)?.and_utc().timestamp_micros()),
+        "TIMESTAMP" => Value::Timestamp(
+            decode::<chrono::NaiveDateTime>(row, index)?
+                .and_utc()
+                .timestamp_micros(),
+        ),
         "INTERVAL" => {
             // Months and days have no fixed length; like Prefect's timedelta mapping, a day is
             // 24 hours and a month 30 days.
@@ -106,11 +137,19 @@ fn read_value(row: &PgRow, index: usize) -> Result<Value> {
             let days = i64::from(interval.months) * 30 + i64::from(interval.days);
             Value::Interval(days * 86_400_000_000 + interval.microseconds)
         }
-        "JSON" | "JSONB" => Value::Json(decode::<Json<Box<serde_json::value::RawValue>>>(row, index)?.0.get().into()),
+        "JSON" | "JSONB" => Value::Json(
+            decode::<Json<Box<serde_json::value::RawValue>>>(row, index)?
+                .0
+                .get()
+                .into(),
+        ),
         "OID" => Value::Int64(i64::from(decode::<Oid>(row, index)?.0)),
         other => match raw.as_str() {
             // Enums (Prefect's state types) and other text-like types arrive as their label.
-            Ok(text) if matches!(type_info.kind(), sqlx::postgres::PgTypeKind::Enum(_)) || other == "UNKNOWN" => {
+            Ok(text)
+                if matches!(type_info.kind(), sqlx::postgres::PgTypeKind::Enum(_))
+                    || other == "UNKNOWN" =>
+            {
                 Value::Text(text.into())
             }
             _ => {

@@ -16,60 +16,70 @@ pub struct SqliteDialect;
 impl Dialect for SqliteDialect {
     const NAME: &'static str = "sqlite";
     const URL_SCHEMES: &'static [&'static str] = &["sqlite"];
-    const CAPABILITIES: &'static [&'static str] =
-        &["in-memory", "file", "create-database", "drop-database", "immediate-transactions"];
+    const CAPABILITIES: &'static [&'static str] = &[
+        "in-memory",
+        "file",
+        "create-database",
+        "drop-database",
+        "immediate-transactions",
+    ];
 
     type Pool = SqlitePoolHandle;
 
-    fn connect(options: ConnectOptions) -> impl Future<Output = Result<SqlitePoolHandle>> + Send + use<> {
-        async move {
-            let target = parse_sqlite_url(&options.url)?;
-            let (pool, max_size) = open_pool(&target, &options).await?;
-            let handle = SqlitePoolHandle::new(pool, max_size);
-            check_version(&handle.library_version().await?)?;
-            Ok(handle)
-        }
+    async fn connect(options: ConnectOptions) -> Result<SqlitePoolHandle> {
+        let target = parse_sqlite_url(&options.url)?;
+        let (pool, max_size) = open_pool(&target, &options).await?;
+        let handle = SqlitePoolHandle::new(pool, max_size);
+        check_version(&handle.library_version().await?)?;
+        Ok(handle)
     }
 
-    fn create_database(options: ConnectOptions) -> impl Future<Output = Result<()>> + Send + 'static {
-        async move {
-            // Opening a file creates it; a pool that opens and closes is the whole job.
-            let target = parse_sqlite_url(&options.url)?;
-            let (pool, _) = open_pool(&target, &options).await?;
-            pool.close().await;
-            Ok(())
-        }
+    async fn create_database(options: ConnectOptions) -> Result<()> {
+        // Opening a file creates it; a pool that opens and closes is the whole job.
+        let target = parse_sqlite_url(&options.url)?;
+        let (pool, _) = open_pool(&target, &options).await?;
+        pool.close().await;
+        Ok(())
     }
 
-    fn drop_database(options: ConnectOptions) -> impl Future<Output = Result<()>> + Send + 'static {
-        async move {
-            let target = parse_sqlite_url(&options.url)?;
-            if target.in_memory {
-                return Ok(());
-            }
-            for suffix in ["", "-wal", "-shm"] {
-                let path = format!("{}{suffix}", target.filename);
-                match tokio::fs::remove_file(&path).await {
-                    Ok(()) => {}
-                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(err) => {
-                        return Err(Error::new(ErrorKind::DATABASE, format!("could not remove `{path}`: {err}")));
-                    }
+    async fn drop_database(options: ConnectOptions) -> Result<()> {
+        let target = parse_sqlite_url(&options.url)?;
+        if target.in_memory {
+            return Ok(());
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let path = format!("{}{suffix}", target.filename);
+            match tokio::fs::remove_file(&path).await {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => {
+                    return Err(Error::new(
+                        ErrorKind::DATABASE,
+                        format!("could not remove `{path}`: {err}"),
+                    ));
                 }
             }
-            Ok(())
         }
+        Ok(())
     }
 }
 
 fn check_version(version: &str) -> Result<()> {
-    let mut parts = version.split('.').map(|part| part.parse::<u32>().unwrap_or(0));
-    let found = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let mut parts = version
+        .split('.')
+        .map(|part| part.parse::<u32>().unwrap_or(0));
+    let found = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
     if found < MIN_SQLITE_VERSION {
         let (major, minor, patch) = MIN_SQLITE_VERSION;
         return Err(Error::new(
             ErrorKind::UNSUPPORTED,
-            format!("SQLite {version} is too old: flowdb needs {major}.{minor}.{patch} or newer (for ON CONFLICT upserts)"),
+            format!(
+                "SQLite {version} is too old: flowdb needs {major}.{minor}.{patch} or newer (for ON CONFLICT upserts)"
+            ),
         ));
     }
     Ok(())

@@ -43,7 +43,9 @@ pub(crate) fn from_sqlx(err: sqlx::Error) -> Error {
         sqlx::Error::ColumnDecode { index, source } => {
             Error::new(ErrorKind::DECODE, format!("column {index}: {source}"))
         }
-        sqlx::Error::Encode(source) => Error::new(ErrorKind::DECODE, format!("encoding a parameter: {source}")),
+        sqlx::Error::Encode(source) => {
+            Error::new(ErrorKind::DECODE, format!("encoding a parameter: {source}"))
+        }
         sqlx::Error::Decode(source) => Error::new(ErrorKind::DECODE, source.to_string()),
         other => Error::internal(other.to_string()),
     }

@@ -55,19 +55,30 @@ pub fn parse_sqlite_url(url: &str) -> Result<SqliteTarget> {
     if url == "sqlite::memory:" {
         return Ok(memory_target(None));
     }
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| malformed("no `://` after the scheme"))?;
-    let dialect = scheme.split_once('+').map_or(scheme, |(dialect, _driver)| dialect);
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| malformed("no `://` after the scheme"))?;
+    let dialect = scheme
+        .split_once('+')
+        .map_or(scheme, |(dialect, _driver)| dialect);
     if !SqliteDialect::URL_SCHEMES.contains(&dialect.to_ascii_lowercase().as_str()) {
-        return Err(malformed(&format!("the scheme `{scheme}` is not a SQLite scheme")));
+        return Err(malformed(&format!(
+            "the scheme `{scheme}` is not a SQLite scheme"
+        )));
     }
     if rest.is_empty() {
         return Ok(memory_target(None));
     }
     let Some(path_and_query) = rest.strip_prefix('/') else {
-        return Err(malformed("SQLite URLs have no host: the path starts after `:///`"));
+        return Err(malformed(
+            "SQLite URLs have no host: the path starts after `:///`",
+        ));
     };
-    let (raw_path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
-    let mut path = percent_decode(raw_path).ok_or_else(|| malformed("bad percent-encoding in the path"))?;
+    let (raw_path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let mut path =
+        percent_decode(raw_path).ok_or_else(|| malformed("bad percent-encoding in the path"))?;
 
     let mut mode = None;
     let mut uri = false;
@@ -94,18 +105,36 @@ pub fn parse_sqlite_url(url: &str) -> Result<SqliteTarget> {
         None | Some("rwc") => (false, false),
         Some("rw") => (false, true),
         Some("ro") => (true, true),
-        Some(other) => return Err(malformed(&format!("unknown mode `{other}` (expected ro, rw, rwc or memory)"))),
+        Some(other) => {
+            return Err(malformed(&format!(
+                "unknown mode `{other}` (expected ro, rw, rwc or memory)"
+            )));
+        }
     };
-    Ok(SqliteTarget { filename: path, in_memory: false, read_only, must_exist })
+    Ok(SqliteTarget {
+        filename: path,
+        in_memory: false,
+        read_only,
+        must_exist,
+    })
 }
 
 fn memory_target(name: Option<String>) -> SqliteTarget {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     // An unnamed in-memory database gets a name of its own, so two pools never share one.
     let filename = name.unwrap_or_else(|| {
-        format!("flowdb-memory-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+        format!(
+            "flowdb-memory-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        )
     });
-    SqliteTarget { filename, in_memory: true, read_only: false, must_exist: false }
+    SqliteTarget {
+        filename,
+        in_memory: true,
+        read_only: false,
+        must_exist: false,
+    }
 }
 
 /// `%XX` decoding, hand-written because it is the only URL-escaping this plugin needs.
@@ -127,11 +156,17 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 /// The connect options Prefect's `setup_sqlite` amounts to.
-pub(crate) fn connect_options(target: &SqliteTarget, options: &ConnectOptions) -> Result<SqliteConnectOptions> {
+pub(crate) fn connect_options(
+    target: &SqliteTarget,
+    options: &ConnectOptions,
+) -> Result<SqliteConnectOptions> {
     let mut connect = if target.in_memory {
-        SqliteConnectOptions::from_str(&format!("sqlite:file:{}?mode=memory&cache=shared", target.filename))
-            .map_err(crate::error::from_sqlx)?
-            .journal_mode(SqliteJournalMode::Memory)
+        SqliteConnectOptions::from_str(&format!(
+            "sqlite:file:{}?mode=memory&cache=shared",
+            target.filename
+        ))
+        .map_err(crate::error::from_sqlx)?
+        .journal_mode(SqliteJournalMode::Memory)
     } else {
         SqliteConnectOptions::new()
             .filename(&target.filename)
@@ -145,7 +180,9 @@ pub(crate) fn connect_options(target: &SqliteTarget, options: &ConnectOptions) -
         .synchronous(SqliteSynchronous::Normal)
         .pragma("cache_size", "20000")
         .busy_timeout(Duration::from_secs(60));
-    if let flowdb_plugin_sdk::abi::abi_stable::std_types::ROption::RSome(size) = options.statement_cache_size {
+    if let flowdb_plugin_sdk::abi::abi_stable::std_types::ROption::RSome(size) =
+        options.statement_cache_size
+    {
         connect = connect.statement_cache_capacity(size as usize);
     }
     connect = if options.echo {
@@ -158,15 +195,34 @@ pub(crate) fn connect_options(target: &SqliteTarget, options: &ConnectOptions) -
 
 /// Opens the pool: SQLAlchemy's defaults for a file (5 + 10 overflow, 30 s checkout), and one
 /// connection kept forever for an in-memory database, which vanishes with its last connection.
-pub(crate) async fn open_pool(target: &SqliteTarget, options: &ConnectOptions) -> Result<(SqlitePool, u32)> {
+pub(crate) async fn open_pool(
+    target: &SqliteTarget,
+    options: &ConnectOptions,
+) -> Result<(SqlitePool, u32)> {
     let connect = connect_options(target, options)?;
-    let acquire_timeout = options.pool.acquire_timeout_ms.into_option().map_or(Duration::from_secs(30), Duration::from_millis);
+    let acquire_timeout = options
+        .pool
+        .acquire_timeout_ms
+        .into_option()
+        .map_or(Duration::from_secs(30), Duration::from_millis);
     let pool_options = if target.in_memory {
-        SqlitePoolOptions::new().max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
     } else {
-        let max = options.pool.size.saturating_add(options.pool.max_overflow).max(1);
-        let lifetime = u64::try_from(options.pool.recycle_secs).ok().map(Duration::from_secs);
-        SqlitePoolOptions::new().max_connections(max).max_lifetime(lifetime)
+        let max = options
+            .pool
+            .size
+            .saturating_add(options.pool.max_overflow)
+            .max(1);
+        let lifetime = u64::try_from(options.pool.recycle_secs)
+            .ok()
+            .map(Duration::from_secs);
+        SqlitePoolOptions::new()
+            .max_connections(max)
+            .max_lifetime(lifetime)
     };
     let max = pool_options.get_max_connections();
     let pool = pool_options
@@ -179,10 +235,19 @@ pub(crate) async fn open_pool(target: &SqliteTarget, options: &ConnectOptions) -
 
 fn describe_open_error(target: &SqliteTarget, err: Error) -> Error {
     let hint = match err.vendor_code.into_option().map(|code| code & 0xff) {
-        Some(14) => " (check that the directory exists and is writable, or that the file exists for mode=ro/rw)",
+        Some(14) => {
+            " (check that the directory exists and is writable, or that the file exists for mode=ro/rw)"
+        }
         Some(26) => " (the file exists but is not a SQLite database)",
         Some(8) => " (the file or its directory is read-only)",
         _ => "",
     };
-    Error { message: format!("could not open SQLite database `{}`: {}{hint}", target.filename, err.message).into(), ..err }
+    Error {
+        message: format!(
+            "could not open SQLite database `{}`: {}{hint}",
+            target.filename, err.message
+        )
+        .into(),
+        ..err
+    }
 }

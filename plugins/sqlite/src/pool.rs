@@ -31,29 +31,50 @@ impl SqlitePoolHandle {
 impl Pool for SqlitePoolHandle {
     type Transaction = SqliteTransaction;
 
-    fn execute(&self, statement: Statement) -> impl Future<Output = Result<ExecOutcome>> + Send + use<> {
+    fn execute(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<ExecOutcome>> + Send + use<> {
         let pool = self.pool.clone();
         async move {
-            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
+            let query = bind_all(
+                sqlx::query(AssertSqlSafe(statement.sql.into_string())),
+                &statement.params,
+            )?;
             let done = query.execute(&pool).await.map_err(from_sqlx)?;
-            Ok(ExecOutcome { rows_affected: done.rows_affected() })
+            Ok(ExecOutcome {
+                rows_affected: done.rows_affected(),
+            })
         }
     }
 
-    fn fetch_all(&self, statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + use<> {
+    fn fetch_all(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<RowSet>> + Send + use<> {
         let pool = self.pool.clone();
         async move {
-            let query = bind_all(sqlx::query(AssertSqlSafe(statement.sql.into_string())), &statement.params)?;
+            let query = bind_all(
+                sqlx::query(AssertSqlSafe(statement.sql.into_string())),
+                &statement.params,
+            )?;
             row_set(query.fetch_all(&pool).await.map_err(from_sqlx)?)
         }
     }
 
     /// `BEGIN IMMEDIATE` takes the write lock up front, which avoids the WAL deadlock of a
     /// read transaction that later needs to write; `DEFERRED` otherwise, as Prefect does.
-    fn begin(&self, with_for_update: bool) -> impl Future<Output = Result<SqliteTransaction>> + Send + use<> {
+    fn begin(
+        &self,
+        with_for_update: bool,
+    ) -> impl Future<Output = Result<SqliteTransaction>> + Send + use<> {
         let pool = self.pool.clone();
         async move {
-            let statement = if with_for_update { "BEGIN IMMEDIATE" } else { "BEGIN DEFERRED" };
+            let statement = if with_for_update {
+                "BEGIN IMMEDIATE"
+            } else {
+                "BEGIN DEFERRED"
+            };
             let transaction = pool.begin_with(statement).await.map_err(from_sqlx)?;
             Ok(SqliteTransaction::new(transaction))
         }
@@ -66,7 +87,10 @@ impl Pool for SqlitePoolHandle {
                 .fetch_one(&pool)
                 .await
                 .map_err(from_sqlx)?;
-            Ok(ServerInfo { dialect: "sqlite".into(), server_version: version.into() })
+            Ok(ServerInfo {
+                dialect: "sqlite".into(),
+                server_version: version.into(),
+            })
         }
     }
 

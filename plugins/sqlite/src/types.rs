@@ -7,8 +7,8 @@
 //! the host's models convert them back by column type.
 
 use chrono::{DateTime, Utc};
-use flowdb_plugin_sdk::abi::{RowSet, Value, ValueNE};
 use flowdb_plugin_sdk::abi::abi_stable::std_types::{RString, RVec};
+use flowdb_plugin_sdk::abi::{RowSet, Value, ValueNE};
 use flowdb_plugin_sdk::value::{ValueExt, ValueNEExt};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Column as _, Row as _, Sqlite, TypeInfo as _, ValueRef as _};
@@ -22,7 +22,12 @@ const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f";
 pub(crate) fn timestamp_text(micros: i64) -> Result<String> {
     DateTime::<Utc>::from_timestamp_micros(micros)
         .map(|at| at.format(TIMESTAMP_FORMAT).to_string())
-        .ok_or_else(|| Error::new(ErrorKind::INVALID_ARGUMENT, format!("timestamp {micros} µs is out of range")))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::INVALID_ARGUMENT,
+                format!("timestamp {micros} µs is out of range"),
+            )
+        })
 }
 
 /// Binds each parameter in Prefect's SQLite encoding.
@@ -40,7 +45,9 @@ pub(crate) fn bind_all(
             Value::Float64(value) => query.bind(*value),
             Value::Text(value) => query.bind(value.to_string()),
             Value::Bytes(value) => query.bind(value.to_vec()),
-            Value::Uuid(bytes) => query.bind(uuid::Uuid::from_bytes(*bytes).hyphenated().to_string()),
+            Value::Uuid(bytes) => {
+                query.bind(uuid::Uuid::from_bytes(*bytes).hyphenated().to_string())
+            }
             Value::Timestamp(micros) => query.bind(timestamp_text(*micros)?),
             // An interval is the datetime that far after the epoch, as Prefect stores it.
             Value::Interval(micros) => query.bind(timestamp_text(*micros)?),
@@ -54,7 +61,12 @@ pub(crate) fn bind_all(
 pub(crate) fn row_set(rows: Vec<SqliteRow>) -> Result<RowSet> {
     let columns: RVec<RString> = rows
         .first()
-        .map(|row| row.columns().iter().map(|column| RString::from(column.name())).collect())
+        .map(|row| {
+            row.columns()
+                .iter()
+                .map(|column| RString::from(column.name()))
+                .collect()
+        })
         .unwrap_or_default();
     let mut values = RVec::with_capacity(rows.len() * columns.len());
     for row in &rows {
@@ -71,10 +83,24 @@ fn read_value(row: &SqliteRow, index: usize) -> Result<Value> {
         return Ok(Value::Null);
     }
     let value = match raw.type_info().name() {
-        "INTEGER" => Value::Int64(row.try_get_unchecked::<i64, _>(index).map_err(crate::error::from_sqlx)?),
-        "REAL" => Value::Float64(row.try_get_unchecked::<f64, _>(index).map_err(crate::error::from_sqlx)?),
-        "BLOB" => Value::Bytes(row.try_get_unchecked::<Vec<u8>, _>(index).map_err(crate::error::from_sqlx)?.into()),
-        _ => Value::Text(row.try_get_unchecked::<String, _>(index).map_err(crate::error::from_sqlx)?.into()),
+        "INTEGER" => Value::Int64(
+            row.try_get_unchecked::<i64, _>(index)
+                .map_err(crate::error::from_sqlx)?,
+        ),
+        "REAL" => Value::Float64(
+            row.try_get_unchecked::<f64, _>(index)
+                .map_err(crate::error::from_sqlx)?,
+        ),
+        "BLOB" => Value::Bytes(
+            row.try_get_unchecked::<Vec<u8>, _>(index)
+                .map_err(crate::error::from_sqlx)?
+                .into(),
+        ),
+        _ => Value::Text(
+            row.try_get_unchecked::<String, _>(index)
+                .map_err(crate::error::from_sqlx)?
+                .into(),
+        ),
     };
     Ok(value)
 }

@@ -1,0 +1,363 @@
+//! Every kind of bad input the loader, registry and interface meet gets a clear error that
+//! names what is wrong — and none of them takes the process down.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{interface, library, manifest_body, plugin_dir, registry, temp_dir, write_manifest};
+use flowdb::plugin::{PluginRegistry, PluginReport, PluginStatus, SearchPath};
+use flowdb::{DatabaseConfig, DbInterface, Error, ErrorKind};
+
+fn only_report(dir: &Path) -> PluginReport {
+    let registry = PluginRegistry::discover(SearchPath::explicit_only([dir.to_path_buf()]));
+    let mut reports = registry.report(true);
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    reports.remove(0)
+}
+
+fn sqlite_library() -> PathBuf {
+    library("flowdb_plugin_sqlite")
+}
+
+#[test]
+fn missing_library_file() {
+    let dir = temp_dir("missing-library");
+    write_manifest(
+        &dir,
+        "ghost",
+        &manifest_body("ghost", &["ghost"], "0.1.0", &dir.join("libghost.so")),
+    );
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::Failed);
+    let reason = report.reason.unwrap();
+    assert!(
+        reason.contains("libghost.so") && reason.contains("does not exist"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_shared_library() {
+    let dir = temp_dir("not-a-library");
+    let fake = dir.join("libfake.so");
+    std::fs::write(&fake, b"this is text, not ELF").unwrap();
+    write_manifest(
+        &dir,
+        "fake",
+        &manifest_body("fake", &["fake"], "0.1.0", &fake),
+    );
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::Failed);
+    let reason = report.reason.unwrap();
+    assert!(reason.contains("not a loadable shared library"), "{reason}");
+}
+
+#[test]
+fn a_library_without_our_root_module() {
+    // Any real shared library that is not a flowdb plugin: the C math library.
+    let libm = [
+        "/lib/x86_64-linux-gnu/libm.so.6",
+        "/usr/lib/x86_64-linux-gnu/libm.so.6",
+        "/lib/aarch64-linux-gnu/libm.so.6",
+        "/usr/lib64/libm.so.6",
+        "/lib64/libm.so.6",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .find(|path| path.is_file())
+    .expect("a libm.so.6 to load");
+    let dir = temp_dir("no-root-module");
+    write_manifest(
+        &dir,
+        "libm",
+        &manifest_body("libm", &["libm"], "0.1.0", &libm),
+    );
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::Failed);
+    let reason = report.reason.unwrap();
+    assert!(reason.contains("no flowdb root module"), "{reason}");
+}
+
+#[test]
+fn a_plugin_built_against_an_older_sdk() {
+    let dir = temp_dir("older-sdk");
+    write_manifest(
+        &dir,
+        "sqlite",
+        &manifest_body("sqlite", &["sqlite"], "0.0.3", &sqlite_library()),
+    );
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::Incompatible);
+    let reason = report.reason.unwrap();
+    assert!(
+        reason.contains("flowdb-plugin-sdk 0.0.3, older than and incompatible"),
+        "{reason}"
+    );
+    assert!(reason.contains("rebuild the plugin"), "{reason}");
+}
+
+#[test]
+fn a_plugin_built_against_a_newer_incompatible_sdk() {
+    let dir = temp_dir("newer-sdk");
+    write_manifest(
+        &dir,
+        "sqlite",
+        &manifest_body("sqlite", &["sqlite"], "1.0.0", &sqlite_library()),
+    );
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::Incompatible);
+    let reason = report.reason.unwrap();
+    assert!(
+        reason.contains("flowdb-plugin-sdk 1.0.0, newer than and incompatible"),
+        "{reason}"
+    );
+    assert!(reason.contains("upgrade flowdb"), "{reason}");
+}
+
+#[test]
+fn a_layout_mismatch_is_refused_with_the_first_error_block() {
+    let dir = temp_dir("layout");
+    let library = library("flowdb_fixture_foreign_layout");
+    write_manifest(
+        &dir,
+        "foreign",
+        &manifest_body("foreign", &["foreign"], "0.1.0", &library),
+    );
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::Incompatible, "{report:#?}");
+    let reason = report.reason.unwrap();
+    assert!(reason.contains("layout check failed"), "{reason}");
+    assert!(reason.contains("--verbose"), "{reason}");
+    assert!(
+        !reason.contains('\n'),
+        "the listing reason is one line: {reason}"
+    );
+    let full = report.layout_report.unwrap();
+    assert!(
+        full.lines().count() > 5,
+        "the full report is kept for --verbose: {full}"
+    );
+}
+
+#[test]
+fn a_manifest_with_broken_toml() {
+    let dir = temp_dir("broken-toml");
+    write_manifest(
+        &dir,
+        "broken",
+        "manifest_version = 1\nname = \"broken\nschemes = [",
+    );
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::InvalidManifest);
+    assert_eq!(report.name, "broken");
+    let reason = report.reason.unwrap();
+    assert!(reason.starts_with("broken TOML:"), "{reason}");
+    assert!(
+        reason.contains("line"),
+        "the reason points at the line: {reason}"
+    );
+}
+
+#[test]
+fn a_manifest_missing_a_key() {
+    let dir = temp_dir("missing-key");
+    let body = manifest_body("sqlite", &["sqlite"], "0.1.0", &sqlite_library())
+        .replace("sdk_version = \"0.1.0\"\n", "");
+    write_manifest(&dir, "sqlite", &body);
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::InvalidManifest);
+    let reason = report.reason.unwrap();
+    assert!(reason.contains("missing field `sdk_version`"), "{reason}");
+}
+
+#[test]
+fn a_manifest_with_an_unknown_manifest_version() {
+    let dir = temp_dir("manifest-version");
+    let body = manifest_body("sqlite", &["sqlite"], "0.1.0", &sqlite_library())
+        .replace("manifest_version = 1", "manifest_version = 2");
+    write_manifest(&dir, "sqlite", &body);
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::InvalidManifest);
+    let reason = report.reason.unwrap();
+    assert!(
+        reason.contains("unknown manifest_version 2: this flowdb reads manifest_version 1"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn two_plugins_claiming_one_scheme() {
+    let first = temp_dir("clash-first");
+    let second = temp_dir("clash-second");
+    write_manifest(
+        &first,
+        "sqlite",
+        &manifest_body("sqlite", &["sqlite"], "0.1.0", &sqlite_library()),
+    );
+    write_manifest(
+        &second,
+        "lite",
+        &manifest_body("sqlite", &["sqlite"], "0.1.0", &sqlite_library()),
+    );
+    let registry =
+        PluginRegistry::discover(SearchPath::explicit_only([first.clone(), second.clone()]));
+    let reports = registry.report(true);
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0].status, PluginStatus::Loaded);
+    assert_eq!(reports[1].status, PluginStatus::Shadowed);
+    let shadowed_by = reports[1].shadowed_by.as_deref().unwrap();
+    assert!(
+        shadowed_by.contains(&first.display().to_string()),
+        "{shadowed_by}"
+    );
+    assert!(
+        reports[1]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("comes first in the search order")
+    );
+    // Resolution follows the same rule.
+    let plugin = registry.resolve("sqlite").unwrap();
+    assert!(plugin.manifest_path().starts_with(&first));
+}
+
+#[test]
+fn an_unknown_scheme_lists_known_schemes_and_the_search() {
+    let err = DbInterface::with_registry(
+        DatabaseConfig::new("mysql+aiomysql://root@127.0.0.1/x"),
+        registry(),
+    )
+    .unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::NoPlugin { .. }));
+    assert!(
+        message.contains("no plugin serves the URL scheme `mysql`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("known schemes: postgres, postgresql, sqlite"),
+        "{message}"
+    );
+    assert!(message.contains("searched, in order:"), "{message}");
+    assert!(
+        message.contains(&plugin_dir().display().to_string()),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_failed_candidate_is_named_in_the_lookup_error() {
+    let dir = temp_dir("rejected-candidate");
+    write_manifest(
+        &dir,
+        "sqlite",
+        &manifest_body("sqlite", &["sqlite"], "0.0.1", &sqlite_library()),
+    );
+    let registry = PluginRegistry::discover(SearchPath::explicit_only([dir]));
+    let message = registry.resolve("sqlite").unwrap_err().to_string();
+    assert!(message.contains("candidates rejected:"), "{message}");
+    assert!(message.contains("older than and incompatible"), "{message}");
+}
+
+#[test]
+fn malformed_urls() {
+    let err = DbInterface::with_registry(DatabaseConfig::new("not a url"), registry()).unwrap_err();
+    assert!(matches!(err, Error::InvalidUrl { .. }), "{err}");
+    assert!(err.to_string().contains("expected `scheme://…`"), "{err}");
+
+    let err =
+        DbInterface::with_registry(DatabaseConfig::new("sql ite://x"), registry()).unwrap_err();
+    assert!(err.to_string().contains("is not a valid scheme"), "{err}");
+}
+
+#[tokio::test]
+async fn malformed_urls_inside_the_plugin() {
+    let err = interface("postgresql://postgres:secret@127.0.0.1:notaport/db")
+        .database()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::INVALID_ARGUMENT), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("malformed PostgreSQL URL"), "{message}");
+    assert!(
+        !message.contains("secret"),
+        "the password must not leak: {message}"
+    );
+
+    let err = interface("sqlite://somehost/x.db")
+        .database()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::INVALID_ARGUMENT), "{err}");
+    assert!(
+        err.to_string().contains("SQLite URLs have no host"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_server() {
+    let db = interface("postgresql+asyncpg://postgres@127.0.0.1:1/postgres");
+    let err = db.database().await.unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::CONNECTION), "{err}");
+    assert!(
+        err.to_string()
+            .contains("could not connect to PostgreSQL at 127.0.0.1:1"),
+        "{err}"
+    );
+    assert!(!db.is_db_connectable().await);
+}
+
+#[tokio::test]
+async fn wrong_credentials() {
+    let admin = common::postgres_admin_url();
+    let url = admin.replacen("://postgres", "://no_such_role_for_flowdb_tests", 1);
+    assert_ne!(
+        url, admin,
+        "the test server URL must use the postgres role: {admin}"
+    );
+    let err = interface(&url).database().await.unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::AUTHENTICATION), "{err}");
+    assert!(
+        err.to_string().contains("no_such_role_for_flowdb_tests"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_sqlite_database() {
+    let dir = temp_dir("not-sqlite");
+    let path = dir.join("notes.db");
+    std::fs::write(&path, "these are notes, not a database ".repeat(200)).unwrap();
+    let db = interface(&format!("sqlite:///{}", path.display()));
+    let err = match db.database().await {
+        Err(err) => err,
+        Ok(database) => database
+            .fetch_all("select * from sqlite_master", vec![])
+            .await
+            .unwrap_err(),
+    };
+    assert!(err.to_string().contains("not a database"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "these are notes, not a database ".repeat(200),
+        "the file is untouched"
+    );
+}
+
+#[test]
+fn a_setting_with_a_bad_value() {
+    let env = std::collections::HashMap::from([(
+        "PREFECT_API_DATABASE_TIMEOUT".to_owned(),
+        "soon".to_owned(),
+    )]);
+    let err = flowdb::settings::Settings::from_sources(&env, None).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("PREFECT_API_DATABASE_TIMEOUT") && message.contains("soon"),
+        "{message}"
+    );
+}

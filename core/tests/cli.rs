@@ -1,0 +1,266 @@
+//! The `flowdb` command as an operator runs it: output, JSON envelopes and exit codes.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::{manifest_body, plugin_dir, private_copy, temp_dir, write_manifest};
+
+/// `flowdb` with a clean environment: no inherited database settings, a private home.
+fn flowdb(home: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowdb"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PREFECT_") || key.starts_with("FLOWDB_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("FLOWDB_HOME", home).env("HOME", home);
+    command
+}
+
+fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn plugins_list_json_shows_both_plugins_loaded() {
+    let home = temp_dir("cli-list");
+    let output = flowdb(&home)
+        .args(["plugins", "list", "--json"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document["schema_version"], 1);
+    assert_eq!(document["kind"], "plugin-list");
+    let plugins = document["plugins"].as_array().unwrap();
+    for (name, schemes) in [
+        ("sqlite", vec!["sqlite"]),
+        ("postgresql", vec!["postgresql", "postgres"]),
+    ] {
+        let plugin = plugins
+            .iter()
+            .find(|plugin| plugin["name"] == name)
+            .unwrap_or_else(|| panic!("{stdout}"));
+        assert_eq!(plugin["status"], "loaded", "{plugin}");
+        assert_eq!(
+            plugin["tier"], "executable",
+            "found beside the binary: {plugin}"
+        );
+        assert_eq!(plugin["schemes"], serde_json::json!(schemes));
+        assert_eq!(plugin["sdk_version"], flowdb_abi::ABI_VERSION);
+        assert!(
+            plugin["manifest_path"]
+                .as_str()
+                .unwrap()
+                .starts_with(plugin_dir().to_str().unwrap())
+        );
+    }
+}
+
+#[test]
+fn plugins_list_table_explains_refusals() {
+    let home = temp_dir("cli-table");
+    let extra = temp_dir("cli-table-plugins");
+    write_manifest(
+        &extra,
+        "old",
+        &manifest_body(
+            "old",
+            &["old"],
+            "0.0.1",
+            &common::library("flowdb_plugin_sqlite"),
+        ),
+    );
+    let output = flowdb(&home)
+        .arg("--plugin-path")
+        .arg(&extra)
+        .args(["plugins", "list"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.starts_with("NAME"), "{stdout}");
+    let old = stdout
+        .lines()
+        .find(|line| line.starts_with("old "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        old.contains("explicit") && old.contains("incompatible"),
+        "{old}"
+    );
+    assert!(
+        stdout.contains("reason: built against flowdb-plugin-sdk 0.0.1"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn plugins_info_names_a_plugin_or_fails_with_code_4() {
+    let home = temp_dir("cli-info");
+    let output = flowdb(&home)
+        .args(["plugins", "info", "postgresql"])
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    assert!(output.status.success());
+    assert!(
+        stdout.contains("status:        loaded")
+            && stdout.contains("schemes:       postgresql, postgres"),
+        "{stdout}"
+    );
+
+    let output = flowdb(&home)
+        .args(["plugins", "info", "oracle"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(4));
+    assert!(
+        stderr.contains("no plugin named `oracle`") && stderr.contains("postgresql"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_panic_in_plugin_init_is_reported_not_fatal() {
+    let home = temp_dir("cli-init-panic");
+    let extra = temp_dir("cli-init-panic-plugins");
+    let library = private_copy("flowdb_fixture_misbehaving", &extra);
+    write_manifest(
+        &extra,
+        "misbehaving",
+        &manifest_body("misbehaving", &["misbehaving"], "0.1.0", &library),
+    );
+    let output = flowdb(&home)
+        .env("FLOWDB_MISBEHAVING_PANIC_IN_INIT", "1")
+        .arg("--plugin-path")
+        .arg(&extra)
+        .args(["plugins", "list", "--json"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let plugin = document["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "misbehaving")
+        .unwrap();
+    assert_eq!(plugin["status"], "failed", "{plugin}");
+    let reason = plugin["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("initialisation failed") && reason.contains("panic in init, as asked"),
+        "{reason}"
+    );
+    // The other plugins are unaffected.
+    let sqlite = document["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "sqlite")
+        .unwrap();
+    assert_eq!(sqlite["status"], "loaded");
+}
+
+#[test]
+fn database_ping_on_the_default_sqlite_database() {
+    let home = temp_dir("cli-default");
+    let flowdb_home = home.join("fresh-home");
+    let output = flowdb(&home)
+        .env("FLOWDB_HOME", &flowdb_home)
+        .args(["database", "ping"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.starts_with("ok: sqlite 3."), "{stdout}");
+    assert!(
+        flowdb_home.join("flowdb.db").is_file(),
+        "the default database is created under FLOWDB_HOME"
+    );
+}
+
+#[test]
+fn database_ping_on_postgres_as_json() {
+    let home = temp_dir("cli-ping-pg");
+    let output = flowdb(&home)
+        .env(
+            "PREFECT_API_DATABASE_CONNECTION_URL",
+            common::postgres_admin_url(),
+        )
+        .args(["database", "ping", "--json"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document["kind"], "database-ping");
+    assert_eq!(document["dialect"], "postgresql");
+    assert_eq!(document["plugin"]["name"], "postgresql");
+    assert!(
+        document["server_version"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .next()
+            .unwrap()
+            .is_ascii_digit()
+    );
+    assert!(document["latency_ms"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn exit_codes_name_the_kind_of_failure() {
+    let home = temp_dir("cli-exit");
+    let run = |envs: &[(&str, &str)], args: &[&str]| {
+        let mut command = flowdb(&home);
+        for (key, value) in envs {
+            command.env(key, value);
+        }
+        let output = command.args(args).output().unwrap();
+        (output.status.code(), text(&output).1)
+    };
+
+    let (code, stderr) = run(
+        &[("PREFECT_API_DATABASE_ECHO", "maybe")],
+        &["database", "ping"],
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("PREFECT_API_DATABASE_ECHO") && stderr.contains("maybe"),
+        "{stderr}"
+    );
+
+    let (code, stderr) = run(
+        &[],
+        &["database", "ping", "--url", "oracle://scott@db/orcl"],
+    );
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(
+        stderr.contains("no plugin serves the URL scheme `oracle`")
+            && stderr.contains("known schemes"),
+        "{stderr}"
+    );
+
+    let (code, stderr) = run(
+        &[],
+        &[
+            "database",
+            "ping",
+            "--url",
+            "postgresql://postgres@127.0.0.1:1/postgres",
+        ],
+    );
+    assert_eq!(code, Some(5), "{stderr}");
+    assert!(stderr.contains("127.0.0.1:1"), "{stderr}");
+
+    let (code, _) = run(&[], &["database", "frobnicate"]);
+    assert_eq!(code, Some(2));
+}

@@ -1,0 +1,154 @@
+//! Shared helpers of the integration tests: where the built plugins are, a PostgreSQL server,
+//! throwaway databases and plugin directories.
+#![allow(dead_code, clippy::unwrap_used)]
+
+pub mod conformance;
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use flowdb::plugin::{MANIFEST_SUFFIX, PluginRegistry, SearchPath};
+use flowdb::{DatabaseConfig, DbInterface};
+use futures::FutureExt as _;
+
+/// The directory cargo built the plugins into (beside the `flowdb` binary).
+pub fn plugin_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_BIN_EXE_flowdb"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    for name in ["sqlite", "postgresql"] {
+        let manifest = dir.join(format!("{name}{MANIFEST_SUFFIX}"));
+        assert!(
+            manifest.is_file(),
+            "{} is missing: build the plugins first with `cargo build --workspace`",
+            manifest.display()
+        );
+    }
+    dir
+}
+
+/// A built library of this workspace, by crate name (`flowdb_fixture_misbehaving`).
+pub fn library(crate_name: &str) -> PathBuf {
+    let path = plugin_dir().join(format!(
+        "{}{crate_name}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    assert!(
+        path.is_file(),
+        "{} is missing: run `cargo build --workspace`",
+        path.display()
+    );
+    path
+}
+
+/// The registry of the built first-party plugins, shared by the tests of one binary.
+pub fn registry() -> &'static PluginRegistry {
+    static REGISTRY: OnceLock<PluginRegistry> = OnceLock::new();
+    REGISTRY.get_or_init(|| PluginRegistry::discover(SearchPath::explicit_only([plugin_dir()])))
+}
+
+/// An interface for `url` through the built plugins.
+pub fn interface(url: &str) -> std::sync::Arc<DbInterface> {
+    DbInterface::with_registry(DatabaseConfig::new(url), registry()).unwrap()
+}
+
+/// A fresh, empty directory under the system temp dir.
+pub fn temp_dir(label: &str) -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "flowdb-test-{label}-{}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The PostgreSQL server the tests use: `FLOWDB_TEST_POSTGRES_URL`, else the local default.
+/// The suite does not skip PostgreSQL: an unreachable server fails the tests that need it.
+pub fn postgres_admin_url() -> String {
+    std::env::var("FLOWDB_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// `admin` with its database replaced by `name`.
+pub fn with_database(admin: &str, name: &str) -> String {
+    let (base, query) = admin
+        .split_once('?')
+        .map_or((admin, None), |(b, q)| (b, Some(q)));
+    let (server, _) = base.rsplit_once('/').unwrap();
+    match query {
+        Some(query) => format!("{server}/{name}?{query}"),
+        None => format!("{server}/{name}"),
+    }
+}
+
+/// Runs `test` against a new PostgreSQL database that is dropped afterwards, even if the
+/// test panics.
+pub async fn with_postgres_database<F, Fut>(test: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "flowdb_test_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_micros()
+    );
+    let url = with_database(&postgres_admin_url(), &name);
+    let db = interface(&url);
+    db.create_database().await.unwrap_or_else(|err| {
+        panic!(
+            "cannot create a test database on {} (is PostgreSQL running?): {err}",
+            postgres_admin_url()
+        )
+    });
+    let outcome = AssertUnwindSafe(test(url.clone())).catch_unwind().await;
+    db.drop_database().await.unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Writes a manifest into `dir` and returns its path.
+pub fn write_manifest(dir: &Path, file_stem: &str, body: &str) -> PathBuf {
+    let path = dir.join(format!("{file_stem}{MANIFEST_SUFFIX}"));
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+/// A manifest body for a plugin.
+pub fn manifest_body(name: &str, schemes: &[&str], sdk_version: &str, library: &Path) -> String {
+    let schemes: Vec<String> = schemes
+        .iter()
+        .map(|scheme| format!("\"{scheme}\""))
+        .collect();
+    format!(
+        "manifest_version = 1\nname = \"{name}\"\nversion = \"0.1.0\"\nsdk_version = \"{sdk_version}\"\nschemes = [{}]\nlibrary = \"{}\"\n",
+        schemes.join(", "),
+        library.display()
+    )
+}
+
+/// A private copy of a built library in `dir`: a separate load with its own statics (poison
+/// flag, runtime), so a test that poisons it leaves the others alone.
+pub fn private_copy(crate_name: &str, dir: &Path) -> PathBuf {
+    let source = library(crate_name);
+    let copy = dir.join(source.file_name().unwrap());
+    std::fs::copy(&source, &copy).unwrap();
+    copy
+}

@@ -1,0 +1,220 @@
+//! The shared suite on every first-party target: a SQLite file, in-memory SQLite and PostgreSQL,
+//! through the real plugin libraries; and the differential test that the dialects agree.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::conformance::{self, Dialect};
+use common::{interface, temp_dir, with_postgres_database};
+
+fn sqlite_file_url(label: &str) -> String {
+    format!(
+        "sqlite+aiosqlite:///{}",
+        temp_dir(label).join("flowdb.db").display()
+    )
+}
+
+macro_rules! suite {
+    ($module:ident, $dialect:expr, |$run:ident| $with_target:expr) => {
+        mod $module {
+            use super::*;
+
+            #[tokio::test]
+            async fn round_trip() {
+                let $run = |url: String| async move {
+                    conformance::check_round_trip(&interface(&url)).await
+                };
+                $with_target;
+            }
+
+            #[tokio::test]
+            async fn value_round_trip() {
+                let $run = |url: String| async move {
+                    conformance::check_value_round_trip(&interface(&url), $dialect).await;
+                };
+                $with_target;
+            }
+
+            #[tokio::test]
+            async fn transactions() {
+                let $run = |url: String| async move {
+                    conformance::check_transactions(&interface(&url)).await;
+                };
+                $with_target;
+            }
+
+            #[tokio::test]
+            async fn unit_of_work() {
+                let $run = |url: String| async move {
+                    conformance::check_unit_of_work(&interface(&url)).await;
+                };
+                $with_target;
+            }
+
+            #[tokio::test]
+            async fn errors() {
+                let $run = |url: String| async move {
+                    conformance::check_errors(&interface(&url), $dialect).await
+                };
+                $with_target;
+            }
+
+            #[tokio::test]
+            async fn bulk_fetch() {
+                let $run = |url: String| async move {
+                    conformance::check_bulk_fetch(&interface(&url)).await;
+                };
+                $with_target;
+            }
+        }
+    };
+}
+
+suite!(sqlite_file, Dialect::Sqlite, |run| run(sqlite_file_url(
+    "conformance"
+))
+.await);
+suite!(sqlite_memory, Dialect::Sqlite, |run| {
+    // Each test gets its own named in-memory database.
+    let name = temp_dir("memory")
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    run(format!(
+        "sqlite+aiosqlite:///file:{name}?mode=memory&cache=shared&uri=true"
+    ))
+    .await
+});
+suite!(postgres, Dialect::Postgres, |run| with_postgres_database(
+    run
+)
+.await);
+
+#[tokio::test]
+async fn sqlite_in_memory_keeps_its_data_between_calls() {
+    let db = interface("sqlite+aiosqlite:///:memory:");
+    let session = db.session().await.unwrap();
+    session
+        .execute("create table kept (x integer)", vec![])
+        .await
+        .unwrap();
+    session
+        .execute("insert into kept values (1)", vec![])
+        .await
+        .unwrap();
+    // The one pinned connection is what keeps the database alive.
+    let rows = db
+        .session()
+        .await
+        .unwrap()
+        .fetch_all("select count(*) as n from kept", vec![])
+        .await
+        .unwrap();
+    assert_eq!(rows.row(0).unwrap().get::<i64>("n").unwrap(), 1);
+    assert_eq!(db.database().await.unwrap().status().max_size, 1);
+}
+
+#[tokio::test]
+async fn sqlite_connections_get_prefects_pragmas() {
+    let db = interface(&sqlite_file_url("pragmas"));
+    let session = db.session().await.unwrap();
+    let read = |pragma: &'static str| {
+        let session = session.clone();
+        async move {
+            let rows = session
+                .fetch_all(&format!("pragma {pragma}"), vec![])
+                .await
+                .unwrap();
+            rows.row(0).unwrap().get::<flowdb::value::Value>(0).unwrap()
+        }
+    };
+    use flowdb::value::Value;
+    assert_eq!(read("journal_mode").await, Value::Text("wal".into()));
+    assert_eq!(read("foreign_keys").await, Value::Int64(1));
+    assert_eq!(read("legacy_alter_table").await, Value::Int64(0));
+    assert_eq!(read("synchronous").await, Value::Int64(1), "NORMAL");
+    assert_eq!(read("cache_size").await, Value::Int64(20_000));
+    assert_eq!(read("busy_timeout").await, Value::Int64(60_000));
+}
+
+#[tokio::test]
+async fn sqlite_for_update_takes_the_write_lock_up_front() {
+    let url = sqlite_file_url("immediate");
+    let db = interface(&url);
+    let session = db.session().await.unwrap();
+    session
+        .execute("create table locked (x integer)", vec![])
+        .await
+        .unwrap();
+    let first = session.begin_transaction(true).await.unwrap();
+    // A second IMMEDIATE transaction must wait for the first to finish.
+    let second = tokio::spawn({
+        let session = session.clone();
+        async move { session.begin_transaction(true).await.map(|_| ()) }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !second.is_finished(),
+        "BEGIN IMMEDIATE should block while another writer holds the lock"
+    );
+    first.commit().await.unwrap();
+    second.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn postgres_cancel_mid_flight_keeps_the_pool_usable() {
+    with_postgres_database(|url| async move {
+        conformance::check_cancel_mid_flight(&interface(&url), "select pg_sleep(5)").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_sessions_are_read_committed_with_settings_applied() {
+    with_postgres_database(|url| async move {
+        let db = interface(&format!("{url}?application_name=flowdb-test"));
+        let rows = db
+            .session()
+            .await
+            .unwrap()
+            .fetch_all(
+                "select current_setting('transaction_isolation') as iso, current_setting('statement_timeout') as timeout, \
+                 current_setting('application_name') as app",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let row = rows.row(0).unwrap();
+        assert_eq!(row.get::<String>("iso").unwrap(), "read committed");
+        assert_eq!(row.get::<String>("timeout").unwrap(), "10s");
+        assert_eq!(row.get::<String>("app").unwrap(), "flowdb-test");
+    })
+    .await;
+}
+
+/// The backbone: the same operations on both dialects read back the same values.
+#[tokio::test]
+async fn sqlite_and_postgres_agree() {
+    let sqlite = interface(&sqlite_file_url("differential"));
+    let sqlite_results = (
+        conformance::check_value_round_trip(&sqlite, Dialect::Sqlite).await,
+        conformance::check_transactions(&sqlite).await,
+        conformance::check_unit_of_work(&sqlite).await,
+        conformance::check_bulk_fetch(&sqlite).await,
+    );
+    let postgres_results = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let slot = std::sync::Arc::clone(&postgres_results);
+    with_postgres_database(|url| async move {
+        let postgres = interface(&url);
+        *slot.lock().unwrap() = Some((
+            conformance::check_value_round_trip(&postgres, Dialect::Postgres).await,
+            conformance::check_transactions(&postgres).await,
+            conformance::check_unit_of_work(&postgres).await,
+            conformance::check_bulk_fetch(&postgres).await,
+        ));
+    })
+    .await;
+    let postgres_results = postgres_results.lock().unwrap().take().unwrap();
+    assert_eq!(sqlite_results, postgres_results);
+}
