@@ -235,7 +235,8 @@ pub struct Rows {
 }
 
 impl Rows {
-    pub(crate) fn new(set: RowSet) -> Rows {
+    /// Wraps a row set as a plugin returns it.
+    pub fn new(set: RowSet) -> Rows {
         Rows { set }
     }
 

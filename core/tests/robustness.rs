@@ -159,3 +159,36 @@ fn plugin_futures_need_no_host_runtime() {
     .unwrap();
     assert_eq!(rows.len(), 1);
 }
+
+/// A call that waits many times before it finishes (as a large fetch does) is guarded on every
+/// poll: cancelled at any point, it leaves the plugin healthy; a late panic still poisons it.
+#[tokio::test]
+async fn calls_that_wait_many_times_are_guarded_throughout() {
+    let registry = misbehaving_registry("offload");
+    let database = open(&registry, "misbehaving://ok")
+        .database()
+        .await
+        .unwrap();
+    assert_eq!(database.execute("wait-often", vec![]).await.unwrap(), 1);
+    for _ in 0..3 {
+        let outcome = tokio::time::timeout(
+            Duration::from_millis(100),
+            database.execute("wait-often-then-sleep", vec![]),
+        )
+        .await;
+        assert!(outcome.is_err(), "the sleep should have been cancelled");
+    }
+    assert_eq!(database.execute("wait-often", vec![]).await.unwrap(), 1);
+    let err = database
+        .execute("wait-often-then-panic", vec![])
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::PANIC), "{err}");
+    assert!(
+        err.to_string()
+            .contains("panic after waiting often, as asked"),
+        "{err}"
+    );
+    let err = database.execute("fine", vec![]).await.unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::POISONED), "{err}");
+}

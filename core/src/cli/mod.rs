@@ -42,6 +42,14 @@ enum Command {
     /// Work with the configured database.
     #[command(subcommand)]
     Database(database::DatabaseCommand),
+    /// Measure the plugin boundary against the same sqlx code linked statically (runs the
+    /// `flowdb-bench` program installed beside `flowdb`; `flowdb bench --help` for its options).
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// Passed to `flowdb-bench`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 pub(crate) fn init_logging(verbose: bool) {
@@ -65,7 +73,32 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .build()?;
             runtime.block_on(database::run(command, &registry))
         }
+        Command::Bench { args } => bench(args),
     }
+}
+
+/// Runs `flowdb-bench` from beside this executable. It is a program of its own because it links
+/// the dialect plugins statically as its baseline, and `flowdb` itself must link no dialect.
+fn bench(args: Vec<String>) -> anyhow::Result<ExitCode> {
+    let exe = std::env::current_exe()?;
+    let bench = exe.with_file_name(format!("flowdb-bench{}", std::env::consts::EXE_SUFFIX));
+    if !bench.is_file() {
+        return Err(CliError {
+            code: 1,
+            message: format!(
+                "{} is missing: build it with `cargo build --release -p flowdb-bench` (it is built with the workspace)",
+                bench.display()
+            ),
+        }
+        .into());
+    }
+    let status = std::process::Command::new(&bench).args(args).status()?;
+    Ok(ExitCode::from(
+        status
+            .code()
+            .and_then(|code| u8::try_from(code).ok())
+            .unwrap_or(1),
+    ))
 }
 
 /// An error the CLI itself raises, with its exit code.

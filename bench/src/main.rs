@@ -1,0 +1,441 @@
+//! `flowdb bench`: what the plugin boundary costs.
+//!
+//! Each operation runs through the loaded plugin (`flowdb::Database`: FFI, the plugin's own
+//! runtime, the panic guard) and through the very same plugin code linked into this binary as a
+//! plain crate and polled on this binary's runtime. Rounds alternate between the two, and the
+//! report gives each side's median ops/s and their ratio (plugin / static) — a ratio of 1.0
+//! means the boundary is free.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use clap::Parser;
+use flowdb::plugin::{PluginRegistry, SearchPath};
+use flowdb::value::{IntoValue, Rows, Value};
+use flowdb::{Database, DatabaseConfig, DbInterface, Statement};
+use flowdb_plugin_postgres::PgDialect;
+use flowdb_plugin_sdk::abi::ValueNE;
+use flowdb_plugin_sdk::{Dialect, Pool, Transaction};
+use flowdb_plugin_sqlite::SqliteDialect;
+use serde::Serialize;
+
+/// Measure the plugin boundary against the same sqlx code linked statically.
+#[derive(Debug, Parser)]
+#[command(name = "flowdb bench")]
+struct Args {
+    /// Which dialects: sqlite, postgres, or all.
+    #[arg(long, default_value = "all")]
+    dialect: String,
+    /// The PostgreSQL server (a database of its own is created on it and dropped afterwards).
+    #[arg(
+        long,
+        env = "FLOWDB_TEST_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    postgres_url: String,
+    /// Rounds per operation; each round measures both sides.
+    #[arg(long, default_value_t = 7)]
+    rounds: usize,
+    /// Multiplies the operations per round.
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
+    /// Only the operations whose name contains this (`round`, `insert`, `fetch`).
+    #[arg(long)]
+    operation: Option<String>,
+    /// Measure only one side (`plugin` or `static`), e.g. under a profiler.
+    #[arg(long)]
+    only: Option<String>,
+    /// Print a JSON document.
+    #[arg(long)]
+    json: bool,
+    /// Look for plugins here first.
+    #[arg(long = "plugin-path")]
+    plugin_paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Serialize)]
+struct Measurement {
+    dialect: &'static str,
+    operation: &'static str,
+    ops_per_round: usize,
+    plugin_ops_per_sec: f64,
+    static_ops_per_sec: f64,
+    ratio: f64,
+}
+
+/// The operations, written once against either side.
+trait Side: Sync {
+    fn fetch(
+        &self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> impl Future<Output = anyhow::Result<Rows>> + Send;
+    fn insert_in_transaction(
+        &self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+    fn insert_unit_of_work(
+        &self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+}
+
+impl Side for Database {
+    async fn fetch(&self, sql: &str, params: Vec<Value>) -> anyhow::Result<Rows> {
+        Ok(self.fetch_all(sql, params).await?)
+    }
+
+    async fn insert_in_transaction(&self, sql: &str, params: Vec<Value>) -> anyhow::Result<()> {
+        let mut transaction = self.begin(false).await?;
+        transaction.execute(sql, params).await?;
+        Ok(transaction.commit().await?)
+    }
+
+    async fn insert_unit_of_work(&self, sql: &str, params: Vec<Value>) -> anyhow::Result<()> {
+        self.run_unit_of_work(vec![Statement::new(sql, params)], false)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The plugin's pool type, called directly.
+struct Static<P>(P);
+
+fn abi_statement(sql: &str, params: Vec<Value>) -> flowdb_plugin_sdk::abi::Statement {
+    flowdb_plugin_sdk::abi::Statement {
+        sql: sql.into(),
+        params: params.into_iter().map(ValueNE::new).collect(),
+    }
+}
+
+impl<P: Pool> Side for Static<P> {
+    async fn fetch(&self, sql: &str, params: Vec<Value>) -> anyhow::Result<Rows> {
+        Ok(Rows::new(
+            self.0.fetch_all(abi_statement(sql, params)).await?,
+        ))
+    }
+
+    async fn insert_in_transaction(&self, sql: &str, params: Vec<Value>) -> anyhow::Result<()> {
+        let mut transaction = self.0.begin(false).await?;
+        transaction.execute(abi_statement(sql, params)).await?;
+        Ok(transaction.commit().await?)
+    }
+
+    async fn insert_unit_of_work(&self, sql: &str, params: Vec<Value>) -> anyhow::Result<()> {
+        let work = flowdb_plugin_sdk::abi::UnitOfWork {
+            statements: vec![abi_statement(sql, params)].into(),
+            with_for_update: false,
+        };
+        self.0.run_unit_of_work(work).await?;
+        Ok(())
+    }
+}
+
+/// Reads every value of every row, so both sides do the same work with the result.
+fn consume(rows: &Rows) -> anyhow::Result<i64> {
+    let mut checksum = 0_i64;
+    for row in rows.iter() {
+        checksum = checksum.wrapping_add(row.get::<i64>("count")?);
+        checksum = checksum.wrapping_add(row.get::<String>("name")?.len() as i64);
+        let _: Value = row.get("id")?;
+        let _: Value = row.get("created")?;
+        let _: Value = row.get("payload")?;
+    }
+    Ok(checksum)
+}
+
+#[derive(Clone, Copy)]
+enum Operation {
+    RoundTrip,
+    InsertTransaction,
+    InsertUnitOfWork,
+    Fetch10k,
+}
+
+impl Operation {
+    fn name(self) -> &'static str {
+        match self {
+            Operation::RoundTrip => "round trip (select 1)",
+            Operation::InsertTransaction => "insert 1 row (begin/insert/commit)",
+            Operation::InsertUnitOfWork => "insert 1 row (unit of work)",
+            Operation::Fetch10k => "fetch 10k rows",
+        }
+    }
+
+    fn ops(self, scale: f64) -> usize {
+        let base = match self {
+            Operation::RoundTrip => 3000.0,
+            Operation::InsertTransaction | Operation::InsertUnitOfWork => 1000.0,
+            Operation::Fetch10k => 20.0,
+        };
+        ((base * scale) as usize).max(1)
+    }
+}
+
+struct Sql {
+    insert: &'static str,
+}
+
+async fn run_batch(
+    side: &impl Side,
+    operation: Operation,
+    ops: usize,
+    sql: &Sql,
+) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    for _ in 0..ops {
+        match operation {
+            Operation::RoundTrip => {
+                side.fetch("select 1 as one", vec![]).await?;
+            }
+            Operation::InsertTransaction => {
+                side.insert_in_transaction(sql.insert, insert_params())
+                    .await?
+            }
+            Operation::InsertUnitOfWork => {
+                side.insert_unit_of_work(sql.insert, insert_params())
+                    .await?
+            }
+            Operation::Fetch10k => {
+                let rows = side
+                    .fetch(
+                        "select id, name, count, created, payload from bench_fetch",
+                        vec![],
+                    )
+                    .await?;
+                anyhow::ensure!(
+                    rows.len() == 10_000,
+                    "expected 10,000 rows, got {}",
+                    rows.len()
+                );
+                std::hint::black_box(consume(&rows)?);
+            }
+        }
+    }
+    Ok(ops as f64 / started.elapsed().as_secs_f64())
+}
+
+fn insert_params() -> Vec<Value> {
+    vec![
+        uuid::Uuid::new_v4().into_value(),
+        "a flow run name".into_value(),
+        42_i64.into_value(),
+        chrono::Utc::now().into_value(),
+    ]
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+async fn measure(
+    dialect: &'static str,
+    plugin: &Database,
+    linked: &impl Side,
+    sql: &Sql,
+    args: &Args,
+) -> anyhow::Result<Vec<Measurement>> {
+    let mut measurements = Vec::new();
+    for operation in [
+        Operation::RoundTrip,
+        Operation::InsertTransaction,
+        Operation::InsertUnitOfWork,
+        Operation::Fetch10k,
+    ] {
+        if args
+            .operation
+            .as_deref()
+            .is_some_and(|wanted| !operation.name().contains(wanted))
+        {
+            continue;
+        }
+        let ops = operation.ops(args.scale);
+        // Warm both sides: connections open, statements prepared.
+        run_batch(plugin, operation, ops.div_ceil(10), sql).await?;
+        run_batch(linked, operation, ops.div_ceil(10), sql).await?;
+        let (mut through_plugin, mut linked_in) = (Vec::new(), Vec::new());
+        for round in 0..args.rounds.max(1) {
+            // Alternate which side goes first, so drift over time hits both alike.
+            if let Some(only) = args.only.as_deref() {
+                let side_ops = if only == "static" {
+                    run_batch(linked, operation, ops, sql).await?
+                } else {
+                    run_batch(plugin, operation, ops, sql).await?
+                };
+                through_plugin.push(side_ops);
+                linked_in.push(side_ops);
+            } else if round % 2 == 0 {
+                through_plugin.push(run_batch(plugin, operation, ops, sql).await?);
+                linked_in.push(run_batch(linked, operation, ops, sql).await?);
+            } else {
+                linked_in.push(run_batch(linked, operation, ops, sql).await?);
+                through_plugin.push(run_batch(plugin, operation, ops, sql).await?);
+            }
+        }
+        let (plugin_ops, static_ops) = (median(through_plugin), median(linked_in));
+        measurements.push(Measurement {
+            dialect,
+            operation: operation.name(),
+            ops_per_round: ops,
+            plugin_ops_per_sec: plugin_ops,
+            static_ops_per_sec: static_ops,
+            ratio: plugin_ops / static_ops,
+        });
+    }
+    Ok(measurements)
+}
+
+async fn prepare(database: &Database, create: &str, insert_fetch_rows: &str) -> anyhow::Result<()> {
+    database.execute(create, vec![]).await?;
+    database
+        .execute(
+            "create table bench_fetch as select * from bench_rows where 1 = 0",
+            vec![],
+        )
+        .await?;
+    database.execute(insert_fetch_rows, vec![]).await?;
+    Ok(())
+}
+
+const SQLITE_SETUP: (&str, &str) = (
+    "create table bench_rows (id char(36) primary key, name varchar not null, count integer not null, created timestamp not null, payload varchar)",
+    "insert into bench_fetch (id, name, count, created, payload) \
+     with recursive n(i) as (select 1 union all select i + 1 from n where i < 10000) \
+     select printf('00000000-0000-4000-8000-%012d', i), 'flow run ' || i, i, '2026-11-25 12:00:00.000000', 'payload ' || i from n",
+);
+
+const POSTGRES_SETUP: (&str, &str) = (
+    "create table bench_rows (id uuid primary key, name varchar not null, count bigint not null, created timestamptz not null, payload varchar)",
+    "insert into bench_fetch (id, name, count, created, payload) \
+     select ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, 'flow run ' || i, i, now(), 'payload ' || i \
+     from generate_series(1, 10000) as i",
+);
+
+async fn bench_dialect<D: Dialect>(
+    dialect: &'static str,
+    url: &str,
+    setup: (&str, &str),
+    registry: &PluginRegistry,
+    args: &Args,
+) -> anyhow::Result<Vec<Measurement>> {
+    let config = DatabaseConfig::new(url);
+    let interface = DbInterface::with_registry(config.clone(), registry)?;
+    let plugin = interface
+        .database()
+        .await
+        .with_context(|| format!("opening {}", config.redacted_url()))?;
+    prepare(&plugin, setup.0, setup.1).await?;
+    let linked = Static(D::connect(config.connect_options()).await?);
+    let sql = Sql {
+        insert: "insert into bench_rows (id, name, count, created) values ($1, $2, $3, $4)",
+    };
+    let measurements = measure(dialect, &plugin, &linked, &sql, args).await;
+    linked.0.close().await;
+    plugin.close().await;
+    measurements
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let registry =
+        PluginRegistry::discover(SearchPath::from_env().with_explicit(args.plugin_paths.clone()));
+    let mut measurements = Vec::new();
+    let wanted = |name: &str| args.dialect == "all" || args.dialect == name;
+    if wanted("sqlite") {
+        let dir = std::env::temp_dir().join(format!("flowdb-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let url = format!("sqlite+aiosqlite:///{}", dir.join("bench.db").display());
+        let outcome =
+            bench_dialect::<SqliteDialect>("sqlite", &url, SQLITE_SETUP, &registry, &args).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        measurements.extend(outcome?);
+    }
+    if wanted("postgres") {
+        let name = format!("flowdb_bench_{}", std::process::id());
+        let (server, _) = args
+            .postgres_url
+            .rsplit_once('/')
+            .context("the PostgreSQL URL names no database")?;
+        let url = format!("{server}/{name}");
+        let admin = DbInterface::with_registry(DatabaseConfig::new(&url), &registry)?;
+        admin
+            .create_database()
+            .await
+            .context("creating the bench database")?;
+        let outcome =
+            bench_dialect::<PgDialect>("postgresql", &url, POSTGRES_SETUP, &registry, &args).await;
+        admin
+            .drop_database()
+            .await
+            .context("dropping the bench database")?;
+        measurements.extend(outcome?);
+    }
+    anyhow::ensure!(
+        !measurements.is_empty(),
+        "unknown --dialect `{}` (sqlite, postgres or all)",
+        args.dialect
+    );
+    if args.json {
+        let document = serde_json::json!({
+            "schema_version": 1,
+            "kind": "bench",
+            "rounds": args.rounds,
+            "measurements": measurements,
+        });
+        println!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        println!(
+            "{:<11} {:<36} {:>8} {:>12} {:>12} {:>7}",
+            "DIALECT", "OPERATION", "OPS", "PLUGIN/s", "STATIC/s", "RATIO"
+        );
+        for m in &measurements {
+            println!(
+                "{:<11} {:<36} {:>8} {:>12.0} {:>12.0} {:>7.3}",
+                m.dialect,
+                m.operation,
+                m.ops_per_round,
+                m.plugin_ops_per_sec,
+                m.static_ops_per_sec,
+                m.ratio
+            );
+        }
+        println!(
+            "(medians of {} rounds; ratio = plugin / static, 1.0 = the boundary costs nothing)",
+            args.rounds
+        );
+    }
+    Ok(())
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start a runtime: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    // The static side must time out like the plugin does; neither should hang forever.
+    let outcome = runtime
+        .block_on(async { tokio::time::timeout(Duration::from_secs(1800), run(args)).await });
+    match outcome {
+        Ok(Ok(())) => std::process::ExitCode::SUCCESS,
+        Ok(Err(err)) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+        Err(_) => {
+            eprintln!("error: the benchmark did not finish within 30 minutes");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
