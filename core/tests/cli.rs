@@ -264,3 +264,45 @@ fn exit_codes_name_the_kind_of_failure() {
     let (code, _) = run(&[], &["database", "frobnicate"]);
     assert_eq!(code, Some(2));
 }
+
+#[test]
+fn verbose_shows_the_full_layout_report() {
+    let home = temp_dir("cli-verbose");
+    let extra = temp_dir("cli-verbose-plugins");
+    let library = common::library("flowdb_fixture_foreign_layout");
+    write_manifest(
+        &extra,
+        "foreign",
+        &manifest_body("foreign", &["foreign"], "0.1.0", &library),
+    );
+    let list = |verbose: bool| {
+        let mut command = flowdb(&home);
+        if verbose {
+            command.arg("--verbose");
+        }
+        let output = command
+            .arg("--plugin-path")
+            .arg(&extra)
+            .args(["plugins", "list"])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        text(&output).0
+    };
+    let short = list(false);
+    let foreign = short
+        .lines()
+        .find(|line| line.starts_with("foreign "))
+        .unwrap_or_else(|| panic!("{short}"));
+    assert!(foreign.contains("incompatible"), "{foreign}");
+    assert!(
+        short.contains("layout check failed") && !short.contains("layout report:"),
+        "{short}"
+    );
+    let long = list(true);
+    assert!(long.contains("layout report:"), "{long}");
+    assert!(
+        long.lines().count() > short.lines().count() + 5,
+        "the full report is long"
+    );
+}

@@ -34,12 +34,32 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Captured {
     }
 }
 
+/// The capturing subscriber, installed once, before any plugin loads: a plugin is told the
+/// host's level when it initialises.
+fn captured() -> &'static Captured {
+    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        let captured = Captured::default();
+        tracing::subscriber::set_global_default(
+            tracing_subscriber::registry().with(captured.clone()),
+        )
+        .unwrap();
+        captured
+    })
+}
+
+fn lines_containing(needle: &str) -> Vec<String> {
+    let lines = captured().0.lock().unwrap();
+    lines
+        .iter()
+        .filter(|line| line.contains(needle))
+        .cloned()
+        .collect()
+}
+
 #[tokio::test]
 async fn plugin_logs_reach_the_host_subscriber() {
-    let captured = Captured::default();
-    // Installed before the plugin loads: the plugin is told the host's level at initialisation.
-    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(captured.clone()))
-        .unwrap();
+    let captured = captured();
 
     let dir = temp_dir("logging");
     let library = private_copy("flowdb_fixture_misbehaving", &dir);
@@ -65,4 +85,36 @@ async fn plugin_logs_reach_the_host_subscriber() {
         .unwrap_or_else(|| panic!("the plugin's warning did not arrive: {lines:#?}"));
     assert!(line.starts_with("WARN flowdb::plugin"), "{line}");
     assert!(line.contains("plugin_target=misbehaving"), "{line}");
+}
+
+/// Prefect's `echo`: every statement is logged, through the plugin's callback.
+#[tokio::test]
+async fn echo_logs_every_statement() {
+    captured();
+    let url = format!("sqlite:///{}", temp_dir("echo").join("flowdb.db").display());
+    let mut config = DatabaseConfig::new(&url);
+    config.echo = true;
+    let db = DbInterface::with_registry(config, common::registry()).unwrap();
+    db.session()
+        .await
+        .unwrap()
+        .fetch_all("select 4242 as echoed_statement", vec![])
+        .await
+        .unwrap();
+    let quiet = DbInterface::with_registry(DatabaseConfig::new(&url), common::registry()).unwrap();
+    quiet
+        .session()
+        .await
+        .unwrap()
+        .fetch_all("select 4343 as quiet_statement", vec![])
+        .await
+        .unwrap();
+
+    let echoed = lines_containing("echoed_statement");
+    assert!(!echoed.is_empty(), "the echoed statement was not logged");
+    assert!(echoed[0].contains("flowdb::plugin"), "{echoed:?}");
+    assert!(
+        lines_containing("quiet_statement").is_empty(),
+        "without echo, statements are not logged"
+    );
 }

@@ -114,6 +114,8 @@ pub struct PluginRegistry {
     trace: Vec<SearchTraceEntry>,
 }
 
+static GLOBAL_REGISTRY: OnceLock<PluginRegistry> = OnceLock::new();
+
 /// Loaded plugins by library path, process-wide: a library is initialised once and never
 /// unloaded, however many registries find it.
 fn loaded_libraries() -> &'static Mutex<HashMap<PathBuf, Arc<LoadedPlugin>>> {
@@ -122,10 +124,36 @@ fn loaded_libraries() -> &'static Mutex<HashMap<PathBuf, Arc<LoadedPlugin>>> {
 }
 
 impl PluginRegistry {
-    /// The registry of the standard search path, discovered once per process.
+    /// The process-wide registry that [`DbInterface::new`](crate::DbInterface::new) and
+    /// [`provide_database_interface`](crate::provide_database_interface) use: the standard search
+    /// path, discovered on first use, unless [`init_global`](Self::init_global) chose another.
     pub fn global() -> &'static PluginRegistry {
-        static GLOBAL: OnceLock<PluginRegistry> = OnceLock::new();
-        GLOBAL.get_or_init(|| PluginRegistry::discover(SearchPath::from_env()))
+        GLOBAL_REGISTRY.get_or_init(|| PluginRegistry::discover(SearchPath::from_env()))
+    }
+
+    /// Makes the process-wide registry search `search` instead of the standard path — for a
+    /// host that installs its plugins somewhere of its own. It must run before the registry is
+    /// first used; afterwards it returns the registry already in use as the error.
+    ///
+    /// ```
+    /// use flowdb::plugin::{PluginRegistry, SearchPath};
+    ///
+    /// let search = SearchPath::from_env().with_explicit(["/opt/myhost/plugins".into()]);
+    /// let registry = PluginRegistry::init_global(search).unwrap();
+    /// assert_eq!(registry.search_path().dirs[0].path, std::path::Path::new("/opt/myhost/plugins"));
+    /// assert!(PluginRegistry::init_global(SearchPath::default()).is_err());
+    /// ```
+    pub fn init_global(
+        search: SearchPath,
+    ) -> Result<&'static PluginRegistry, &'static PluginRegistry> {
+        let mut fresh = Some(search);
+        let registry = GLOBAL_REGISTRY
+            .get_or_init(|| PluginRegistry::discover(fresh.take().unwrap_or_default()));
+        if fresh.is_none() {
+            Ok(registry)
+        } else {
+            Err(registry)
+        }
     }
 
     /// Reads every manifest on the search path. Nothing is loaded yet.
