@@ -116,6 +116,19 @@ fn a_plugin_built_against_a_newer_incompatible_sdk() {
     assert!(reason.contains("upgrade flowdb"), "{reason}");
 }
 
+/// The manifest claims a compatible SDK, but the library itself was built against an older
+/// contract: abi_stable's version check in the host refuses it before any layout is trusted.
+#[test]
+fn a_library_built_against_an_older_abi_despite_its_manifest() {
+    let dir = temp_dir("old-abi");
+    let library = library("flowdb_fixture_old_abi");
+    write_manifest(&dir, "old", &manifest_body("old", &["old"], "0.1.0", &library));
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::Incompatible, "{report:#?}");
+    let reason = report.reason.unwrap();
+    assert!(reason.contains("built against flowdb-abi 0.0.9, incompatible with this host's 0.1.0"), "{reason}");
+}
+
 #[test]
 fn a_layout_mismatch_is_refused_with_the_first_error_block() {
     let dir = temp_dir("layout");
