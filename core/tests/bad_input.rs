@@ -122,11 +122,18 @@ fn a_plugin_built_against_a_newer_incompatible_sdk() {
 fn a_library_built_against_an_older_abi_despite_its_manifest() {
     let dir = temp_dir("old-abi");
     let library = library("flowdb_fixture_old_abi");
-    write_manifest(&dir, "old", &manifest_body("old", &["old"], "0.1.0", &library));
+    write_manifest(
+        &dir,
+        "old",
+        &manifest_body("old", &["old"], "0.1.0", &library),
+    );
     let report = only_report(&dir);
     assert_eq!(report.status, PluginStatus::Incompatible, "{report:#?}");
     let reason = report.reason.unwrap();
-    assert!(reason.contains("built against flowdb-abi 0.0.9, incompatible with this host's 0.1.0"), "{reason}");
+    assert!(
+        reason.contains("built against flowdb-abi 0.0.9, incompatible with this host's 0.1.0"),
+        "{reason}"
+    );
 }
 
 #[test]
