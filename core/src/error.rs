@@ -62,6 +62,10 @@ pub enum Error {
         reason: String,
     },
 
+    /// The database's migrations cannot be applied as asked.
+    #[error(transparent)]
+    Migration(crate::orm::MigrationError),
+
     /// The plugin declares no such capability or entry point.
     #[error("{plugin}: {what} is not supported by this plugin")]
     Unsupported {

@@ -306,3 +306,118 @@ fn verbose_shows_the_full_layout_report() {
         "the full report is long"
     );
 }
+
+#[test]
+fn database_upgrade_current_history_and_downgrade_on_the_default_sqlite_database() {
+    let home = temp_dir("cli-migrate");
+    let run = |args: &[&str]| {
+        let output = flowdb(&home).args(args).output().unwrap();
+        let (stdout, stderr) = text(&output);
+        (output.status.code(), stdout, stderr)
+    };
+    let (code, stdout, stderr) = run(&["database", "upgrade"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("applied 20261125000000 prefect_3_9_1_baseline"),
+        "{stdout}"
+    );
+    assert!(home.join("flowdb.db").is_file());
+
+    let (code, stdout, _) = run(&["database", "upgrade", "-y"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("at 20261125000000 (0 applied now"),
+        "{stdout}"
+    );
+
+    let (_, stdout, _) = run(&["database", "current"]);
+    assert!(stdout.contains("current:   20261125000000"), "{stdout}");
+    assert!(stdout.contains("prefect:   27d8f4e1a6c9"), "{stdout}");
+    assert!(stdout.contains("pending:   none"), "{stdout}");
+
+    let (_, stdout, _) = run(&["database", "current", "--json"]);
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document["kind"], "database-current");
+    assert_eq!(document["status"]["current"], "20261125000000");
+    assert_eq!(document["status"]["alembic_revision"], "27d8f4e1a6c9");
+
+    let (_, stdout, _) = run(&["database", "history"]);
+    assert_eq!(
+        stdout.trim(),
+        "20261125000000 prefect_3_9_1_baseline (prefect 27d8f4e1a6c9)"
+    );
+
+    // Destructive commands ask first; with no terminal to ask on, they refuse.
+    let (code, _, stderr) = run(&["database", "downgrade", "--revision", "base"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("without confirmation: pass -y"), "{stderr}");
+    let (_, stdout, _) = run(&["database", "current"]);
+    assert!(
+        stdout.contains("current:   20261125000000"),
+        "nothing was reverted: {stdout}"
+    );
+
+    let (code, stdout, stderr) = run(&["database", "downgrade", "--revision", "base", "-y"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("reverted 20261125000000"), "{stdout}");
+    let (_, stdout, _) = run(&["database", "current"]);
+    assert!(stdout.contains("current:   base"), "{stdout}");
+
+    let (code, _, stderr) = run(&[
+        "database",
+        "downgrade",
+        "--revision",
+        "19990101000000",
+        "-y",
+    ]);
+    assert_eq!(code, Some(5), "{stderr}");
+    assert!(
+        stderr.contains("unknown migration `19990101000000`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn upgrading_a_file_that_is_not_a_database_fails_and_leaves_it_alone() {
+    let home = temp_dir("cli-not-a-db");
+    let path = home.join("notes.db");
+    let content = "these are notes, not a database\n".repeat(100);
+    std::fs::write(&path, &content).unwrap();
+    let url = format!("sqlite:///{}", path.display());
+    let output = flowdb(&home)
+        .args(["database", "upgrade", "--url", &url])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    // The URL points at something that is not a database: a configuration problem.
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("not a database"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), content);
+}
+
+#[test]
+fn upgrading_a_read_only_sqlite_file_fails_clearly() {
+    let home = temp_dir("cli-read-only");
+    let path = home.join("ro.db");
+    let url = format!("sqlite:///{}", path.display());
+    // An empty database file, then read-only. Tests may run as root, whom file modes do not
+    // stop, so the URL also opens it read-only, as a user without write access gets it.
+    let created = flowdb(&home)
+        .args(["database", "ping", "--url", &url])
+        .output()
+        .unwrap();
+    assert!(created.status.success());
+    let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&path, permissions).unwrap();
+    let output = flowdb(&home)
+        .args(["database", "upgrade", "--url", &format!("{url}?mode=ro")])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("readonly") || stderr.contains("read-only"),
+        "{stderr}"
+    );
+}

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use abi_stable::sabi_trait::TD_Opaque;
-use abi_stable::std_types::RVec;
+use abi_stable::std_types::{RString, RVec};
 use async_ffi::{FfiFuture, FutureExt};
 use tokio::sync::Mutex;
 
@@ -163,6 +163,12 @@ pub trait Transaction: Send + 'static {
 
     /// Rolls back.
     fn rollback(self) -> impl Future<Output = Result<()>> + Send;
+
+    /// Runs a multi-statement script without parameters (a migration). The default says the
+    /// plugin cannot migrate.
+    fn execute_script(&mut self, _sql: String) -> impl Future<Output = Result<()>> + Send + '_ {
+        async { Err(Error::unsupported("running migration scripts")) }
+    }
 }
 
 /// Wraps a pool into the ABI object the host receives.
@@ -305,5 +311,16 @@ impl<T: Transaction> DatabaseTransaction for ExportedTransaction<T> {
 
     fn rollback(&self) -> FfiFuture<PluginResult<()>> {
         self.finish("rollback", T::rollback)
+    }
+
+    fn execute_script(&self, sql: RString) -> FfiFuture<PluginResult<()>> {
+        let shared = Arc::clone(&self.shared);
+        guard_future("transaction execute_script", move || async move {
+            let mut slot = shared.get()?.lock().await;
+            slot.as_mut()
+                .ok_or_else(finished)?
+                .execute_script(sql.into_string())
+                .await
+        })
     }
 }

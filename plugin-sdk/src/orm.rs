@@ -33,6 +33,32 @@ pub trait DialectOrm: Send + Sync + 'static {
     fn upsert_columns(&self, _model: &str) -> Option<Vec<String>> {
         None
     }
+
+    /// SQL that takes an exclusive migration lock inside a transaction (PostgreSQL:
+    /// `SELECT pg_advisory_xact_lock(…)`); None when `BEGIN IMMEDIATE` already serialises.
+    fn migration_lock_sql(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Turns the table that `flowdb_plugin_build::embed_migrations` generates (version, name, up
+/// SQL, down SQL) into the migration set.
+///
+/// ```
+/// let set = flowdb_plugin_sdk::orm::migrations_from(&[("20260101000000", "init", "create table t (x int);", "drop table t;")]);
+/// assert_eq!(set[0].revision.as_str(), "20260101000000");
+/// assert_eq!(set[0].down_sql.as_str(), "drop table t;");
+/// ```
+pub fn migrations_from(table: &[(&str, &str, &str, &str)]) -> Vec<Migration> {
+    table
+        .iter()
+        .map(|(version, name, up, down)| Migration {
+            revision: (*version).into(),
+            name: (*name).into(),
+            up_sql: (*up).into(),
+            down_sql: (*down).into(),
+        })
+        .collect()
 }
 
 /// The default: a dialect with no migrations yet.
@@ -73,5 +99,13 @@ impl OrmConfiguration for ExportedOrm {
             Ok(Some(columns)) => ROption::RSome(columns.into_iter().map(RString::from).collect()),
             _ => ROption::RNone,
         }
+    }
+
+    fn migration_lock_sql(&self) -> ROption<RString> {
+        crate::panic_guard::guard_sync("orm migration_lock_sql", || Ok(self.0.migration_lock_sql()))
+            .ok()
+            .flatten()
+            .map(RString::from)
+            .into()
     }
 }

@@ -178,8 +178,11 @@ pub trait DatabaseTransaction: Send + Sync {
     fn commit(&self) -> FfiFuture<PluginResult<()>>;
 
     /// Rolls back. Later calls on this transaction fail.
-    #[sabi(last_prefix_field)]
     fn rollback(&self) -> FfiFuture<PluginResult<()>>;
+
+    /// Runs a script of several `;`-separated statements without parameters (a migration).
+    #[sabi(last_prefix_field)]
+    fn execute_script(&self, sql: RString) -> FfiFuture<PluginResult<()>>;
 }
 
 /// An owned pool behind the ABI.

@@ -7,7 +7,7 @@ use abi_stable::{StableAbi, sabi_trait};
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct Migration {
-    /// The revision id (`yyyymmdd_hhmmss` or Prefect's alembic revision).
+    /// The version: a 14-digit UTC timestamp `yyyymmddhhmmss`; migrations apply in its order.
     pub revision: RString,
     /// A short description.
     pub name: RString,
@@ -27,8 +27,13 @@ pub trait OrmConfiguration: Send + Sync {
     fn migrations(&self) -> RVec<Migration>;
 
     /// The columns an upsert of `model` conflicts on, or none when the model has no upsert.
-    #[sabi(last_prefix_field)]
     fn upsert_columns(&self, model: RStr<'_>) -> ROption<RVec<RString>>;
+
+    /// A statement that, run first inside a migration's transaction, keeps any other process
+    /// from migrating the same database until it ends (PostgreSQL: an advisory lock). None when
+    /// the transaction itself serialises writers (SQLite's `BEGIN IMMEDIATE`).
+    #[sabi(last_prefix_field)]
+    fn migration_lock_sql(&self) -> ROption<RString>;
 }
 
 /// An owned ORM configuration behind the ABI.

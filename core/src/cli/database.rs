@@ -9,10 +9,69 @@ use flowdb::settings::{SecretString, Settings};
 use flowdb::{DatabaseConfig, DbInterface};
 use serde_json::json;
 
-use crate::cli::JSON_SCHEMA_VERSION;
+use crate::cli::{CliError, JSON_SCHEMA_VERSION};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DatabaseCommand {
+    /// Apply pending migrations, up to head or a given version.
+    Upgrade {
+        /// Stop at this version (default: head).
+        #[arg(long, default_value = "head")]
+        revision: String,
+        /// Connect here instead of the configured URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// Do not ask for confirmation (accepted for Prefect's CLI compatibility).
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
+    /// Revert applied migrations newer than a version (`base` reverts all). Destructive.
+    Downgrade {
+        /// The version to stop at, or `base`.
+        #[arg(long)]
+        revision: String,
+        /// Connect here instead of the configured URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// Do not ask for confirmation.
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
+    /// Show where the database stands: current migration, head, pending ones, Prefect's revision.
+    Current {
+        /// Connect here instead of the configured URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// Print a JSON document.
+        #[arg(long)]
+        json: bool,
+        /// Accepted for Prefect's CLI compatibility.
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
+    /// List this build's migrations for the configured dialect.
+    History {
+        /// Connect here instead of the configured URL (it picks the dialect).
+        #[arg(long)]
+        url: Option<String>,
+        /// Print a JSON document.
+        #[arg(long)]
+        json: bool,
+        /// Accepted for Prefect's CLI compatibility.
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
+    /// Record the database as being at a version without running anything. Destructive.
+    Stamp {
+        /// The version, `head` or `base`.
+        revision: String,
+        /// Connect here instead of the configured URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// Do not ask for confirmation.
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
     /// Check connectivity through the selected plugin: dialect, server version, latency.
     Ping {
         /// Connect here instead of the configured URL.
@@ -30,6 +89,150 @@ pub(crate) async fn run(
 ) -> anyhow::Result<ExitCode> {
     match command {
         DatabaseCommand::Ping { url, json } => ping(url, json, registry).await,
+        DatabaseCommand::Upgrade {
+            revision,
+            url,
+            yes: _,
+        } => {
+            let interface = DbInterface::with_registry(config(url)?, registry)?;
+            let started = Instant::now();
+            let applied = interface.upgrade(&revision).await?;
+            for migration in &applied {
+                println!("applied {} {}", migration.version, migration.name);
+            }
+            let status = interface.migration_status().await?;
+            println!(
+                "{} at {} ({} applied now, {:.0} ms)",
+                interface.config().redacted_url(),
+                status.current.as_deref().unwrap_or("base"),
+                applied.len(),
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        DatabaseCommand::Downgrade { revision, url, yes } => {
+            let interface = DbInterface::with_registry(config(url)?, registry)?;
+            let url = interface.config().redacted_url();
+            confirm(
+                yes,
+                &format!(
+                    "downgrade {url} to {revision}, dropping the schema of every newer migration"
+                ),
+            )?;
+            for migration in interface.downgrade(&revision).await? {
+                println!("reverted {} {}", migration.version, migration.name);
+            }
+            let status = interface.migration_status().await?;
+            println!("{url} at {}", status.current.as_deref().unwrap_or("base"));
+            Ok(ExitCode::SUCCESS)
+        }
+        DatabaseCommand::Current { url, json, yes: _ } => {
+            let interface = DbInterface::with_registry(config(url)?, registry)?;
+            let status = interface.migration_status().await?;
+            if json {
+                let document = json!({
+                    "schema_version": JSON_SCHEMA_VERSION,
+                    "kind": "database-current",
+                    "url": interface.config().redacted_url(),
+                    "dialect": interface.dialect(),
+                    "status": status,
+                });
+                println!("{}", serde_json::to_string_pretty(&document)?);
+            } else {
+                let pending: Vec<&str> =
+                    status.pending.iter().map(|m| m.version.as_str()).collect();
+                println!(
+                    "database:  {} ({})",
+                    interface.config().redacted_url(),
+                    interface.dialect()
+                );
+                println!(
+                    "current:   {}",
+                    status
+                        .current
+                        .as_deref()
+                        .unwrap_or("base (nothing applied)")
+                );
+                println!("head:      {}", status.head.as_deref().unwrap_or("none"));
+                println!(
+                    "prefect:   {}",
+                    status
+                        .alembic_revision
+                        .as_deref()
+                        .unwrap_or("no alembic_version")
+                );
+                if pending.is_empty() {
+                    println!("pending:   none, the database is up to date");
+                } else {
+                    println!("pending:   {}", pending.join(", "));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DatabaseCommand::History { url, json, yes: _ } => {
+            let interface = DbInterface::with_registry(config(url)?, registry)?;
+            let history = interface.migration_history();
+            if json {
+                let document = json!({
+                    "schema_version": JSON_SCHEMA_VERSION,
+                    "kind": "database-history",
+                    "dialect": interface.dialect(),
+                    "migrations": history,
+                });
+                println!("{}", serde_json::to_string_pretty(&document)?);
+            } else {
+                for migration in &history {
+                    let prefect = migration
+                        .alembic_revision
+                        .as_deref()
+                        .map(|r| format!(" (prefect {r})"));
+                    println!(
+                        "{} {}{}",
+                        migration.version,
+                        migration.name,
+                        prefect.unwrap_or_default()
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DatabaseCommand::Stamp { revision, url, yes } => {
+            let interface = DbInterface::with_registry(config(url)?, registry)?;
+            let url = interface.config().redacted_url();
+            confirm(
+                yes,
+                &format!("record {url} as being at {revision} without running any migration"),
+            )?;
+            interface.stamp(&revision).await?;
+            println!("{url} stamped at {revision}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Asks before a destructive step, unless `-y`. Without a terminal to ask on, refuses.
+fn confirm(yes: bool, what: &str) -> anyhow::Result<()> {
+    use std::io::{BufRead as _, IsTerminal as _, Write as _};
+    if yes {
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let message = format!("refusing to {what} without confirmation: pass -y");
+        return Err(CliError { code: 2, message }.into());
+    }
+    print!("{what}? [y/N] ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(CliError {
+            code: 1,
+            message: "cancelled".to_owned(),
+        }
+        .into())
     }
 }
 

@@ -131,7 +131,7 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
         {
             3
         }
-        Some(Error::Plugin { .. } | Error::Conversion { .. }) => 5,
+        Some(Error::Plugin { .. } | Error::Conversion { .. } | Error::Migration(_)) => 5,
         _ => 1,
     }
 }

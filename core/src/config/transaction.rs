@@ -41,6 +41,12 @@ impl Transaction {
         Ok(Rows::new(into_result(&self.plugin, call.await)?))
     }
 
+    /// Runs a script of several statements without parameters (a migration).
+    pub async fn execute_script(&mut self, sql: &str) -> Result<()> {
+        let call = self.inner.execute_script(sql.into());
+        into_result(&self.plugin, call.await)
+    }
+
     /// Commits.
     pub async fn commit(self) -> Result<()> {
         into_result(&self.plugin, self.inner.commit().await)

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use flowdb_plugin_sdk::abi::ConnectOptions;
-use flowdb_plugin_sdk::{Dialect, Result};
+use flowdb_plugin_sdk::{Dialect, DialectOrm, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, ConnectOptions as _, Connection as _, PgConnection};
 
@@ -68,6 +68,10 @@ impl Dialect for PgDialect {
             format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         })
         .await
+    }
+
+    fn orm_configuration() -> Box<dyn DialectOrm> {
+        Box::new(crate::migrate::PgOrm)
     }
 }
 

@@ -7,12 +7,14 @@
 
 mod dialect;
 mod error;
+mod migrate;
 mod options;
 mod pool;
 mod transaction;
 mod types;
 
 pub use crate::dialect::PgDialect;
+pub use crate::migrate::PgOrm;
 pub use crate::options::pg_connect_options;
 pub use crate::pool::PgPoolHandle;
 pub use crate::transaction::PgTransaction;

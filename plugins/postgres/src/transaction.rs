@@ -54,4 +54,12 @@ impl Transaction for PgTransaction {
     async fn rollback(self) -> Result<()> {
         self.transaction.rollback().await.map_err(from_sqlx)
     }
+
+    async fn execute_script(&mut self, sql: String) -> Result<()> {
+        sqlx::raw_sql(AssertSqlSafe(sql))
+            .execute(&mut *self.transaction)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(())
+    }
 }

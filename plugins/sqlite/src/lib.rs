@@ -8,12 +8,14 @@
 
 mod dialect;
 mod error;
+mod migrate;
 mod options;
 mod pool;
 mod transaction;
 mod types;
 
 pub use crate::dialect::SqliteDialect;
+pub use crate::migrate::SqliteOrm;
 pub use crate::options::{SqliteTarget, parse_sqlite_url};
 pub use crate::pool::SqlitePoolHandle;
 pub use crate::transaction::SqliteTransaction;

@@ -1,4 +1,11 @@
-//! Tier 3, ORM configuration, as the plugin provides it.
+//! Tier 3, ORM configuration, as the plugin provides it, and the migration engine that applies
+//! its migration set.
+
+mod migrate;
+
+pub use self::migrate::{
+    AppliedMigration, BOOKKEEPING_TABLE, MigrationError, MigrationInfo, MigrationStatus,
+};
 
 use abi_stable::std_types::{ROption, RStr};
 use flowdb_abi::{Migration, OrmBox};
@@ -29,6 +36,14 @@ impl OrmConfiguration {
     /// The migration set, oldest first.
     pub fn migrations(&self) -> Vec<Migration> {
         self.inner.migrations().into_vec()
+    }
+
+    /// The SQL that takes the migration lock inside a transaction, if the dialect needs one.
+    pub fn migration_lock_sql(&self) -> Option<String> {
+        self.inner
+            .migration_lock_sql()
+            .into_option()
+            .map(|sql| sql.into_string())
     }
 
     /// The columns an upsert of `model` conflicts on.
