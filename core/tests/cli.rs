@@ -421,3 +421,49 @@ fn upgrading_a_read_only_sqlite_file_fails_clearly() {
         "{stderr}"
     );
 }
+
+#[test]
+fn database_revision_creates_a_migration_for_every_dialect() {
+    let home = temp_dir("cli-revision");
+    let migrations = home.join("migrations");
+    for dialect in ["postgresql", "sqlite"] {
+        std::fs::create_dir_all(migrations.join(dialect)).unwrap();
+    }
+    let output = flowdb(&home)
+        .args([
+            "database",
+            "revision",
+            "-m",
+            "Add flow-run labels!",
+            "--migrations-dir",
+        ])
+        .arg(&migrations)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stdout.lines().count(), 4, "{stdout}");
+    for dialect in ["postgresql", "sqlite"] {
+        let names: Vec<String> = std::fs::read_dir(migrations.join(dialect))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        for name in &names {
+            let (version, rest) = name.split_once('_').unwrap();
+            assert!(
+                version.len() == 14 && version.bytes().all(|b| b.is_ascii_digit()),
+                "{name}"
+            );
+            assert!(
+                rest == "add_flow_run_labels.up.sql" || rest == "add_flow_run_labels.down.sql",
+                "{name}"
+            );
+        }
+    }
+    let output = flowdb(&home)
+        .args(["database", "revision", "-m", "!!!"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -328,3 +328,118 @@ mod sqlite {
         check_concurrent_upgrades(&sqlite_url("migrate-concurrent")).await;
     }
 }
+
+#[tokio::test]
+async fn a_postgres_role_without_create_rights_is_refused_clearly() {
+    with_postgres_database(|url| async move {
+        let role = format!("flowdb_test_role_{}", std::process::id());
+        let admin = interface(&url);
+        let session = admin.session().await.unwrap();
+        session
+            .execute(&format!("CREATE ROLE {role} LOGIN"), vec![])
+            .await
+            .unwrap();
+        // PostgreSQL 15 grants CONNECT to everyone but CREATE on schema public to no one.
+        let as_role = url.replacen("://postgres", &format!("://{role}"), 1);
+        let db = interface(&as_role);
+        let err = db.upgrade("head").await.unwrap_err();
+        let message = err.to_string();
+        db.database().await.unwrap().close().await;
+        session
+            .execute(&format!("DROP ROLE {role}"), vec![])
+            .await
+            .unwrap();
+        assert!(message.contains("permission denied"), "{message}");
+        assert!(
+            admin.migration_status().await.unwrap().current.is_none(),
+            "nothing was applied"
+        );
+    })
+    .await;
+}
+
+/// A `flowdb database upgrade` killed while it runs leaves the database either migrated or
+/// untouched; running it again completes it.
+#[tokio::test]
+async fn an_upgrade_killed_midway_is_completed_by_the_next_one() {
+    with_postgres_database(|url| async move {
+        let home = temp_dir("killed");
+        for delay_ms in [20_u64, 80, 160] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_flowdb"))
+                .args(["database", "upgrade", "--url", &url])
+                .env("FLOWDB_HOME", &home)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            child.kill().unwrap();
+            child.wait().unwrap();
+            let status = interface(&url).migration_status().await.unwrap();
+            let applied = status.current.is_some();
+            let has_tables = dump_schema(&url).contains("table flow_run\n");
+            assert_eq!(
+                applied, has_tables,
+                "recorded and present together, or neither (after {delay_ms} ms)"
+            );
+            if applied {
+                interface(&url).downgrade("base").await.unwrap();
+            }
+        }
+        interface(&url).upgrade("head").await.unwrap();
+        let expected = std::fs::read_to_string(fixture("prefect-3.9.1-postgresql.txt")).unwrap();
+        assert!(differences(&expected, &dump_schema(&url)).is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn migrate_on_start_follows_the_setting() {
+    let url = sqlite_url("on-start");
+    let db = interface(&url);
+    let env = |value: &str| {
+        let vars = std::collections::HashMap::from([
+            (
+                "PREFECT_SERVER_DATABASE_CONNECTION_URL".to_owned(),
+                url.clone(),
+            ),
+            (
+                "PREFECT_SERVER_DATABASE_MIGRATE_ON_START".to_owned(),
+                value.to_owned(),
+            ),
+        ]);
+        flowdb::settings::Settings::from_sources(&vars, None).unwrap()
+    };
+    assert!(db.migrate_on_start(&env("false")).await.unwrap().is_empty());
+    assert_eq!(db.migration_status().await.unwrap().current, None);
+    assert_eq!(db.migrate_on_start(&env("true")).await.unwrap().len(), 1);
+    assert_eq!(
+        db.migration_status().await.unwrap().current.as_deref(),
+        Some(BASELINE)
+    );
+}
+
+#[tokio::test]
+async fn reset_leaves_an_empty_database_at_head() {
+    let url = sqlite_url("reset");
+    let db = interface(&url);
+    db.upgrade("head").await.unwrap();
+    let session = db.session().await.unwrap();
+    session
+        .execute(
+            "INSERT INTO flow (id, name) VALUES ($1, $2)",
+            params![uuid::Uuid::new_v4().to_string(), "etl"],
+        )
+        .await
+        .unwrap();
+    db.reset().await.unwrap();
+    let rows = session
+        .fetch_all("SELECT count(*) AS n FROM flow", vec![])
+        .await
+        .unwrap();
+    assert_eq!(rows.row(0).unwrap().get::<i64>("n").unwrap(), 0);
+    assert_eq!(
+        db.migration_status().await.unwrap().current.as_deref(),
+        Some(BASELINE)
+    );
+}

@@ -61,6 +61,28 @@ pub(crate) enum DatabaseCommand {
         #[arg(short = 'y', long)]
         yes: bool,
     },
+    /// Revert every migration and apply them all again: an empty database at head. Destructive.
+    Reset {
+        /// Connect here instead of the configured URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// Do not ask for confirmation.
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
+    /// Create a new, empty migration for every dialect, with one naming convention:
+    /// `<dir>/<dialect>/<yyyymmddhhmmss>_<slug>.up.sql` and `.down.sql`.
+    Revision {
+        /// What the migration does; it becomes the file names' slug.
+        #[arg(short, long)]
+        message: String,
+        /// The migrations directory of the flowdb source tree (one subdirectory per dialect).
+        #[arg(long, default_value = "migrations")]
+        migrations_dir: std::path::PathBuf,
+        /// Accepted for Prefect's CLI compatibility.
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
     /// Record the database as being at a version without running anything. Destructive.
     Stamp {
         /// The version, `head` or `base`.
@@ -196,6 +218,27 @@ pub(crate) async fn run(
             }
             Ok(ExitCode::SUCCESS)
         }
+        DatabaseCommand::Reset { url, yes } => {
+            let interface = DbInterface::with_registry(config(url)?, registry)?;
+            let url = interface.config().redacted_url();
+            confirm(
+                yes,
+                &format!("reset {url}, dropping every table and all its data"),
+            )?;
+            let applied = interface.reset().await?;
+            println!("{url} reset: {} migrations applied", applied.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        DatabaseCommand::Revision {
+            message,
+            migrations_dir,
+            yes: _,
+        } => {
+            for path in create_revision(&message, &migrations_dir, chrono::Utc::now())? {
+                println!("created {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         DatabaseCommand::Stamp { revision, url, yes } => {
             let interface = DbInterface::with_registry(config(url)?, registry)?;
             let url = interface.config().redacted_url();
@@ -208,6 +251,72 @@ pub(crate) async fn run(
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes an empty up/down pair for every dialect directory under `dir`.
+fn create_revision(
+    message: &str,
+    dir: &std::path::Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut slug = String::new();
+    for c in message.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('_') && !slug.is_empty() {
+            slug.push('_');
+        }
+    }
+    let slug: String = slug.trim_end_matches('_').chars().take(60).collect();
+    if slug.is_empty() {
+        let message =
+            "the message must contain letters or digits: it names the migration files".to_owned();
+        return Err(CliError { code: 2, message }.into());
+    }
+    let mut dialects: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|err| CliError {
+            code: 3,
+            message: format!("cannot read the migrations directory {}: {err}; run from the flowdb source tree or pass --migrations-dir", dir.display()),
+        })?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dialects.sort();
+    if dialects.is_empty() {
+        let message = format!(
+            "{} has no dialect directories (postgresql/, sqlite/, …)",
+            dir.display()
+        );
+        return Err(CliError { code: 3, message }.into());
+    }
+    let stem = format!("{}_{slug}", now.format("%Y%m%d%H%M%S"));
+    let mut created = Vec::new();
+    for dialect_dir in dialects {
+        let dialect = dialect_dir
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for (suffix, header) in [
+            ("up", message.trim().to_owned()),
+            ("down", format!("revert: {}", message.trim())),
+        ] {
+            let path = dialect_dir.join(format!("{stem}.{suffix}.sql"));
+            if path.exists() {
+                return Err(CliError {
+                    code: 1,
+                    message: format!("{} already exists", path.display()),
+                }
+                .into());
+            }
+            std::fs::write(
+                &path,
+                format!("-- flowdb migration: {header} ({dialect})\n\n"),
+            )?;
+            created.push(path);
+        }
+    }
+    Ok(created)
 }
 
 /// Asks before a destructive step, unless `-y`. Without a terminal to ask on, refuses.

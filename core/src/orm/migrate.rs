@@ -523,13 +523,25 @@ impl DbInterface {
     }
 
     /// What a server does as it starts: upgrade to head when the settings ask for it
-    /// (`PREFECT_*_DATABASE_MIGRATE_ON_START`, default true).
-    pub async fn migrate_on_start(&self, migrate_on_start: bool) -> Result<Vec<MigrationInfo>> {
-        if migrate_on_start {
+    /// (`PREFECT_SERVER_DATABASE_MIGRATE_ON_START` / `PREFECT_API_DATABASE_MIGRATE_ON_START`,
+    /// default true), as Prefect's API server does. Returns the migrations applied.
+    pub async fn migrate_on_start(
+        &self,
+        settings: &crate::settings::Settings,
+    ) -> Result<Vec<MigrationInfo>> {
+        if settings.database.migrate_on_start {
             self.upgrade("head").await
         } else {
+            tracing::info!("migrate_on_start is off: not upgrading the database");
             Ok(Vec::new())
         }
+    }
+
+    /// Reverts every migration, then applies them all again: an empty schema at head.
+    /// Destructive: every row is lost.
+    pub async fn reset(&self) -> Result<Vec<MigrationInfo>> {
+        self.downgrade("base").await?;
+        self.upgrade("head").await
     }
 }
 
