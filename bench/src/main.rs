@@ -340,6 +340,62 @@ async fn bench_dialect<D: Dialect>(
     measurements
 }
 
+#[derive(Debug, Serialize)]
+struct MigrationTiming {
+    dialect: &'static str,
+    runs: usize,
+    cli_seconds: f64,
+    in_process_seconds: f64,
+}
+
+/// Empty database → head, through `flowdb database upgrade` (a fresh process, as an operator
+/// runs it) and through `DbInterface::upgrade` in this process; medians over fresh databases.
+async fn time_migrations(
+    dialect: &'static str,
+    fresh_url: &(dyn Fn(usize) -> String + Sync),
+    create: bool,
+    registry: &PluginRegistry,
+    args: &Args,
+) -> anyhow::Result<MigrationTiming> {
+    let flowdb =
+        std::env::current_exe()?.with_file_name(format!("flowdb{}", std::env::consts::EXE_SUFFIX));
+    anyhow::ensure!(
+        flowdb.is_file(),
+        "{} is missing: build the workspace",
+        flowdb.display()
+    );
+    let runs = args.rounds.max(1);
+    let (mut cli, mut in_process) = (Vec::new(), Vec::new());
+    for run in 0..runs * 2 {
+        let url = fresh_url(run);
+        let interface = DbInterface::with_registry(DatabaseConfig::new(&url), registry)?;
+        if create {
+            interface.create_database().await?;
+        }
+        let started = Instant::now();
+        if run % 2 == 0 {
+            let status = std::process::Command::new(&flowdb)
+                .args(["database", "upgrade", "--url", &url])
+                .stdout(std::process::Stdio::null())
+                .status()?;
+            anyhow::ensure!(status.success(), "flowdb database upgrade failed on {url}");
+            cli.push(started.elapsed().as_secs_f64());
+        } else {
+            interface.upgrade("head").await?;
+            in_process.push(started.elapsed().as_secs_f64());
+        }
+        if create {
+            interface.drop_database().await?;
+        }
+    }
+    Ok(MigrationTiming {
+        dialect,
+        runs,
+        cli_seconds: median(cli),
+        in_process_seconds: median(in_process),
+    })
+}
+
 async fn run(args: Args) -> anyhow::Result<()> {
     let registry =
         PluginRegistry::discover(SearchPath::from_env().with_explicit(args.plugin_paths.clone()));
@@ -374,8 +430,34 @@ async fn run(args: Args) -> anyhow::Result<()> {
             .context("dropping the bench database")?;
         measurements.extend(outcome?);
     }
+    let mut migrations = Vec::new();
+    if args
+        .operation
+        .as_deref()
+        .is_none_or(|wanted| "migrate".contains(wanted) || wanted.contains("migrat"))
+    {
+        if wanted("sqlite") {
+            let dir =
+                std::env::temp_dir().join(format!("flowdb-bench-migrate-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)?;
+            let fresh =
+                |run: usize| format!("sqlite:///{}", dir.join(format!("run{run}.db")).display());
+            let outcome = time_migrations("sqlite", &fresh, false, &registry, &args).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            migrations.push(outcome?);
+        }
+        if wanted("postgres") {
+            let (server, _) = args
+                .postgres_url
+                .rsplit_once('/')
+                .context("the PostgreSQL URL names no database")?;
+            let fresh =
+                |run: usize| format!("{server}/flowdb_bench_migrate_{}_{run}", std::process::id());
+            migrations.push(time_migrations("postgresql", &fresh, true, &registry, &args).await?);
+        }
+    }
     anyhow::ensure!(
-        !measurements.is_empty(),
+        !measurements.is_empty() || !migrations.is_empty(),
         "unknown --dialect `{}` (sqlite, postgres or all)",
         args.dialect
     );
@@ -385,28 +467,47 @@ async fn run(args: Args) -> anyhow::Result<()> {
             "kind": "bench",
             "rounds": args.rounds,
             "measurements": measurements,
+            "migrations": migrations,
         });
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
-        println!(
-            "{:<11} {:<36} {:>8} {:>12} {:>12} {:>7}",
-            "DIALECT", "OPERATION", "OPS", "PLUGIN/s", "STATIC/s", "RATIO"
-        );
-        for m in &measurements {
+        if !measurements.is_empty() {
             println!(
-                "{:<11} {:<36} {:>8} {:>12.0} {:>12.0} {:>7.3}",
-                m.dialect,
-                m.operation,
-                m.ops_per_round,
-                m.plugin_ops_per_sec,
-                m.static_ops_per_sec,
-                m.ratio
+                "{:<11} {:<36} {:>8} {:>12} {:>12} {:>7}",
+                "DIALECT", "OPERATION", "OPS", "PLUGIN/s", "STATIC/s", "RATIO"
+            );
+            for m in &measurements {
+                println!(
+                    "{:<11} {:<36} {:>8} {:>12.0} {:>12.0} {:>7.3}",
+                    m.dialect,
+                    m.operation,
+                    m.ops_per_round,
+                    m.plugin_ops_per_sec,
+                    m.static_ops_per_sec,
+                    m.ratio
+                );
+            }
+            println!(
+                "(medians of {} rounds; ratio = plugin / static, 1.0 = the boundary costs nothing)",
+                args.rounds
             );
         }
-        println!(
-            "(medians of {} rounds; ratio = plugin / static, 1.0 = the boundary costs nothing)",
-            args.rounds
-        );
+        if !migrations.is_empty() {
+            println!(
+                "\n{:<11} {:<36} {:>8} {:>12} {:>12}",
+                "DIALECT", "MIGRATE EMPTY → HEAD", "RUNS", "CLI s", "IN-PROCESS s"
+            );
+            for m in &migrations {
+                println!(
+                    "{:<11} {:<36} {:>8} {:>12.3} {:>12.3}",
+                    m.dialect,
+                    "flowdb database upgrade",
+                    m.runs,
+                    m.cli_seconds,
+                    m.in_process_seconds
+                );
+            }
+        }
     }
     Ok(())
 }

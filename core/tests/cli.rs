@@ -318,7 +318,7 @@ fn database_upgrade_current_history_and_downgrade_on_the_default_sqlite_database
     let (code, stdout, stderr) = run(&["database", "upgrade"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stdout.contains("applied 20261125000000 prefect_3_9_1_baseline"),
+        stdout.contains("applying 20261125000000 prefect_3_9_1_baseline … done in"),
         "{stdout}"
     );
     assert!(home.join("flowdb.db").is_file());
@@ -359,7 +359,10 @@ fn database_upgrade_current_history_and_downgrade_on_the_default_sqlite_database
 
     let (code, stdout, stderr) = run(&["database", "downgrade", "--revision", "base", "-y"]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.contains("reverted 20261125000000"), "{stdout}");
+    assert!(
+        stdout.contains("reverting 20261125000000 prefect_3_9_1_baseline … done in"),
+        "{stdout}"
+    );
     let (_, stdout, _) = run(&["database", "current"]);
     assert!(stdout.contains("current:   base"), "{stdout}");
 

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Subcommand;
+use flowdb::orm::MigrationProgress;
 use flowdb::plugin::PluginRegistry;
 use flowdb::settings::{SecretString, Settings};
 use flowdb::{DatabaseConfig, DbInterface};
@@ -118,10 +119,9 @@ pub(crate) async fn run(
         } => {
             let interface = DbInterface::with_registry(config(url)?, registry)?;
             let started = Instant::now();
-            let applied = interface.upgrade(&revision).await?;
-            for migration in &applied {
-                println!("applied {} {}", migration.version, migration.name);
-            }
+            let applied = interface
+                .upgrade_with_progress(&revision, &print_progress)
+                .await?;
             let status = interface.migration_status().await?;
             println!(
                 "{} at {} ({} applied now, {:.0} ms)",
@@ -141,9 +141,9 @@ pub(crate) async fn run(
                     "downgrade {url} to {revision}, dropping the schema of every newer migration"
                 ),
             )?;
-            for migration in interface.downgrade(&revision).await? {
-                println!("reverted {} {}", migration.version, migration.name);
-            }
+            interface
+                .downgrade_with_progress(&revision, &print_progress)
+                .await?;
             let status = interface.migration_status().await?;
             println!("{url} at {}", status.current.as_deref().unwrap_or("base"));
             Ok(ExitCode::SUCCESS)
@@ -251,6 +251,22 @@ pub(crate) async fn run(
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// One line per migration: what it is as it starts, how long it took when it is committed.
+fn print_progress(event: MigrationProgress<'_>) {
+    use std::io::Write as _;
+    match event {
+        MigrationProgress::Applying(migration) => {
+            print!("applying {} {} … ", migration.version, migration.name)
+        }
+        MigrationProgress::Reverting(migration) => {
+            print!("reverting {} {} … ", migration.version, migration.name)
+        }
+        MigrationProgress::Done(_, took) => println!("done in {:.0} ms", took.as_secs_f64() * 1e3),
+        _ => {}
+    }
+    let _ = std::io::stdout().flush();
 }
 
 /// Writes an empty up/down pair for every dialect directory under `dir`.

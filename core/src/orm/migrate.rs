@@ -97,6 +97,18 @@ pub struct MigrationInfo {
     down_sql: String,
 }
 
+/// What the engine is doing, for a progress display.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum MigrationProgress<'a> {
+    /// About to apply a migration.
+    Applying(&'a MigrationInfo),
+    /// About to revert a migration.
+    Reverting(&'a MigrationInfo),
+    /// The migration just applied or reverted is committed.
+    Done(&'a MigrationInfo, std::time::Duration),
+}
+
 /// A migration recorded as applied in a database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AppliedMigration {
@@ -371,6 +383,15 @@ impl DbInterface {
     /// Applies every pending migration up to `target` (`head`, or a version), each in its own
     /// transaction. Returns the migrations applied now.
     pub async fn upgrade(&self, target: &str) -> Result<Vec<MigrationInfo>> {
+        self.upgrade_with_progress(target, &|_| {}).await
+    }
+
+    /// [`upgrade`](Self::upgrade), telling `progress` about each migration as it goes.
+    pub async fn upgrade_with_progress(
+        &self,
+        target: &str,
+        progress: &(dyn Fn(MigrationProgress<'_>) + Sync),
+    ) -> Result<Vec<MigrationInfo>> {
         let known = self.migration_history();
         let Some(target) = self.resolve_target(&known, target)? else {
             return Ok(Vec::new());
@@ -389,12 +410,15 @@ impl DbInterface {
                 return Ok(done);
             };
             tracing::info!(version = %next.version, name = %next.name, "applying migration");
+            progress(MigrationProgress::Applying(next));
+            let started = std::time::Instant::now();
             transaction.execute_script(&next.up_sql).await?;
             record(&mut transaction, next).await?;
             if let Some(revision) = &next.alembic_revision {
                 set_alembic_revision(&mut transaction, revision).await?;
             }
             transaction.commit().await?;
+            progress(MigrationProgress::Done(next, started.elapsed()));
             done.push(next.clone());
         }
     }
@@ -402,6 +426,15 @@ impl DbInterface {
     /// Reverts applied migrations newer than `target` (`base`, or a version), newest first,
     /// each in its own transaction. Returns the migrations reverted now.
     pub async fn downgrade(&self, target: &str) -> Result<Vec<MigrationInfo>> {
+        self.downgrade_with_progress(target, &|_| {}).await
+    }
+
+    /// [`downgrade`](Self::downgrade), telling `progress` about each migration as it goes.
+    pub async fn downgrade_with_progress(
+        &self,
+        target: &str,
+        progress: &(dyn Fn(MigrationProgress<'_>) + Sync),
+    ) -> Result<Vec<MigrationInfo>> {
         let known = self.migration_history();
         let target = self.resolve_target(&known, target)?;
         let database = self.database().await?;
@@ -419,6 +452,8 @@ impl DbInterface {
                 return Ok(done);
             };
             tracing::info!(version = %migration.version, name = %migration.name, "reverting migration");
+            progress(MigrationProgress::Reverting(migration));
+            let started = std::time::Instant::now();
             transaction.execute_script(&migration.down_sql).await?;
             transaction
                 .execute(
@@ -437,6 +472,7 @@ impl DbInterface {
                 set_alembic_revision(&mut transaction, revision).await?;
             }
             transaction.commit().await?;
+            progress(MigrationProgress::Done(migration, started.elapsed()));
             done.push(migration.clone());
         }
     }

@@ -4,7 +4,8 @@
 mod migrate;
 
 pub use self::migrate::{
-    AppliedMigration, BOOKKEEPING_TABLE, MigrationError, MigrationInfo, MigrationStatus,
+    AppliedMigration, BOOKKEEPING_TABLE, MigrationError, MigrationInfo, MigrationProgress,
+    MigrationStatus,
 };
 
 use abi_stable::std_types::{ROption, RStr};
