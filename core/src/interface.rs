@@ -126,6 +126,12 @@ impl DbInterface {
         &self.orm
     }
 
+    /// Every model's table metadata (Prefect's model properties on the interface); the models
+    /// themselves are the types in [`crate::models`].
+    pub fn models(&self) -> Vec<&'static crate::models::TableMeta> {
+        crate::models::all_models()
+    }
+
     /// The open pool (Prefect's `engine()`), opened on first use.
     pub async fn database(&self) -> Result<Arc<Database>> {
         self.database

@@ -25,6 +25,7 @@ pub mod config;
 mod dependencies;
 mod error;
 mod interface;
+pub mod models;
 pub mod orm;
 pub mod plugin;
 pub mod queries;

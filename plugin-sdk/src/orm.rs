@@ -41,6 +41,30 @@ pub trait DialectOrm: Send + Sync + 'static {
     }
 }
 
+/// The conflict targets of Prefect's upserts, by table: what Prefect's ORM configuration
+/// declares for both of its dialects, and the shared default a dialect's
+/// [`DialectOrm::upsert_columns`] can return.
+///
+/// ```
+/// assert_eq!(flowdb_plugin_sdk::orm::prefect_upsert_columns("task_run"), Some(&["flow_run_id", "task_key", "dynamic_key"][..]));
+/// assert_eq!(flowdb_plugin_sdk::orm::prefect_upsert_columns("log"), None);
+/// ```
+pub fn prefect_upsert_columns(table: &str) -> Option<&'static [&'static str]> {
+    Some(match table {
+        "flow" => &["name"],
+        "flow_run" => &["flow_id", "idempotency_key"],
+        "task_run" => &["flow_run_id", "task_key", "dynamic_key"],
+        "deployment" => &["flow_id", "name"],
+        "concurrency_limit" => &["tag"],
+        "block_type" => &["slug"],
+        "block_schema" => &["checksum", "version"],
+        "artifact_collection" => &["key"],
+        "saved_search" => &["name"],
+        "block_document" => &["block_type_id", "name"],
+        _ => return None,
+    })
+}
+
 /// Turns the table that `flowdb_plugin_build::embed_migrations` generates (version, name, up
 /// SQL, down SQL) into the migration set.
 ///

@@ -32,6 +32,27 @@ impl sqlx::Encode<'_, Postgres> for UntypedNull {
     }
 }
 
+/// Text whose type PostgreSQL infers from context (OID 0), so that one text value binds to a
+/// `varchar` column, a `text` one or one of Prefect's enum types (`state_type`, …) alike —
+/// an enum's binary input is its label, the same bytes as text's.
+struct UntypedText<'a>(&'a str);
+
+impl sqlx::Type<Postgres> for UntypedText<'_> {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_oid(Oid(0))
+    }
+}
+
+impl sqlx::Encode<'_, Postgres> for UntypedText<'_> {
+    fn encode_by_ref(
+        &self,
+        buf: &mut PgArgumentBuffer,
+    ) -> std::result::Result<IsNull, BoxDynError> {
+        buf.extend_from_slice(self.0.as_bytes());
+        Ok(IsNull::No)
+    }
+}
+
 fn timestamp(micros: i64) -> Result<DateTime<Utc>> {
     DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(|| {
         Error::new(
@@ -54,7 +75,7 @@ pub(crate) fn bind_all(
             Value::Int32(value) => query.bind(*value),
             Value::Int64(value) => query.bind(*value),
             Value::Float64(value) => query.bind(*value),
-            Value::Text(value) => query.bind(value.to_string()),
+            Value::Text(value) => query.bind(UntypedText(value.as_str())),
             Value::Bytes(value) => query.bind(value.to_vec()),
             Value::Uuid(bytes) => query.bind(uuid::Uuid::from_bytes(*bytes)),
             Value::Timestamp(micros) => query.bind(timestamp(*micros)?),

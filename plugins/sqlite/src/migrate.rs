@@ -3,7 +3,7 @@
 
 use flowdb_plugin_sdk::DialectOrm;
 use flowdb_plugin_sdk::abi::Migration;
-use flowdb_plugin_sdk::orm::migrations_from;
+use flowdb_plugin_sdk::orm::{migrations_from, prefect_upsert_columns};
 
 include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
@@ -19,5 +19,10 @@ impl DialectOrm for SqliteOrm {
 
     fn migrations(&self) -> Vec<Migration> {
         migrations_from(MIGRATIONS)
+    }
+
+    fn upsert_columns(&self, table: &str) -> Option<Vec<String>> {
+        prefect_upsert_columns(table)
+            .map(|columns| columns.iter().map(|c| (*c).to_owned()).collect())
     }
 }

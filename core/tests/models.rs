@@ -1,0 +1,363 @@
+//! Every model round-trips (create, read, update, delete) on both dialects, reads back the
+//! same typed values from SQLite and PostgreSQL, and matches the schema its table has.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use abi_stable::std_types::{RString, RVec};
+use common::{interface, temp_dir, with_postgres_database};
+use flowdb::Transaction;
+use flowdb::models::{self, ColumnKind, Model, TableMeta};
+use flowdb::value::{Rows, Value};
+use flowdb_abi::{RowSet, ValueNE};
+
+macro_rules! for_each_model {
+    ($callback:ident!($($args:tt)*)) => {
+        $callback!($($args)*;
+            Agent AlembicVersion Artifact ArtifactCollection Automation AutomationBucket
+            AutomationEventFollower AutomationHeldEvent AutomationRelatedResource BlockDocument
+            BlockDocumentReference BlockSchema BlockSchemaReference BlockType
+            CompositeTriggerChildFiring ConcurrencyLimit ConcurrencyLimitV2 Configuration CsrfToken
+            Deployment DeploymentSchedule DeploymentVersion EventResource Event Flow FlowRun
+            FlowRunInput FlowRunState Log SavedSearch TaskRun TaskRunState TaskRunStateCache
+            Variable WorkPool WorkQueue Worker)
+    };
+}
+
+/// A value for every column of `table`, different for each `seed`; nullable columns are NULL
+/// for odd seeds.
+fn generate(table: &TableMeta, seed: u32) -> Vec<Value> {
+    table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, column)| {
+            let n = seed * 100 + index as u32;
+            if column.nullable && seed % 2 == 1 && !table.primary_key.contains(&column.name) {
+                return Value::Null;
+            }
+            match column.kind {
+                ColumnKind::Uuid => Value::Uuid(
+                    uuid::Uuid::from_u128(
+                        0x0b5f_7c1e_8d5c_4d1e_9a0e_0000_0000_0000 + u128::from(n),
+                    )
+                    .into_bytes(),
+                ),
+                ColumnKind::Timestamp => {
+                    Value::Timestamp(1_795_000_000_123_456 + i64::from(n) * 1_000_001)
+                }
+                ColumnKind::Interval => Value::Interval(90_000_005 + i64::from(n)),
+                ColumnKind::Text => Value::Text(format!("{}-{n}-é", column.name).into()),
+                ColumnKind::SmallInt => Value::Int16(n as i16),
+                ColumnKind::Integer => Value::Int32(n as i32),
+                ColumnKind::BigInt => Value::Int64(i64::from(n) * 1_000_000_007),
+                ColumnKind::Float => Value::Float64(f64::from(n) + 0.25),
+                ColumnKind::Boolean => Value::Bool(n.is_multiple_of(2)),
+                ColumnKind::Json => Value::Json(
+                    format!(
+                        r#"{{"column": "{}", "n": {n}, "list": [1, "two", null]}}"#,
+                        column.name
+                    )
+                    .into(),
+                ),
+                ColumnKind::Enum(labels) => Value::Text(labels[n as usize % labels.len()].into()),
+                _ => Value::Null,
+            }
+        })
+        .collect()
+}
+
+/// A model built from generated values, as if read from a row.
+fn build<M: Model>(values: Vec<Value>) -> M {
+    let set = RowSet {
+        columns: M::TABLE
+            .columns
+            .iter()
+            .map(|column| RString::from(column.name))
+            .collect(),
+        values: values.into_iter().map(ValueNE::new).collect::<RVec<_>>(),
+    };
+    let rows = Rows::new(set);
+    M::from_row(&rows.row(0).unwrap()).unwrap()
+}
+
+fn key_of<M: Model>(values: &[Value]) -> Vec<Value> {
+    let table = M::TABLE;
+    table
+        .primary_key
+        .iter()
+        .map(|key| values[table.columns.iter().position(|c| c.name == *key).unwrap()].clone())
+        .collect()
+}
+
+/// Create, read, update, delete one model in `transaction`; returns what it read back.
+async fn check_crud<M: Model + std::fmt::Debug + PartialEq>(
+    transaction: &mut Transaction,
+) -> Vec<String> {
+    let table = M::TABLE.name;
+    let mut seen = Vec::new();
+    let first_values = generate(M::TABLE, 2);
+    let first: M = build(first_values.clone());
+    transaction
+        .insert(&first)
+        .await
+        .unwrap_or_else(|err| panic!("insert into {table}: {err}"));
+    let read: M = transaction
+        .get(key_of::<M>(&first_values))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, first, "{table}: read back what was inserted");
+    seen.push(format!("{read:?}"));
+
+    // The same key, every other column changed (and nullable ones now NULL).
+    let mut second_values = generate(M::TABLE, 3);
+    for key in M::TABLE.primary_key {
+        let position = M::TABLE
+            .columns
+            .iter()
+            .position(|c| c.name == *key)
+            .unwrap();
+        second_values[position] = first_values[position].clone();
+    }
+    let second: M = build(second_values);
+    assert!(
+        transaction.update(&second).await.unwrap(),
+        "{table}: update found the row"
+    );
+    let read: M = transaction
+        .get(key_of::<M>(&first_values))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, second, "{table}: read back what was updated");
+    seen.push(format!("{read:?}"));
+
+    let listed: Vec<M> = transaction.list().await.unwrap();
+    assert!(listed.contains(&second), "{table}: listed");
+    assert!(
+        transaction
+            .delete::<M>(key_of::<M>(&first_values))
+            .await
+            .unwrap(),
+        "{table}: deleted"
+    );
+    assert!(
+        transaction
+            .get::<M>(key_of::<M>(&first_values))
+            .await
+            .unwrap()
+            .is_none(),
+        "{table}: gone"
+    );
+    seen
+}
+
+macro_rules! check_all {
+    ($transaction:expr; $($model:ident)*) => {{
+        let mut seen = BTreeMap::new();
+        $(seen.insert(stringify!($model), check_crud::<models::$model>($transaction).await);)*
+        seen
+    }};
+}
+
+/// Every model on a migrated SQLite database (foreign keys off, so each table stands alone).
+async fn sqlite_round_trips() -> BTreeMap<&'static str, Vec<String>> {
+    let name = temp_dir("models")
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    // In memory: one connection, so the PRAGMA holds for the transaction that follows.
+    let db = interface(&format!(
+        "sqlite:///file:{name}?mode=memory&cache=shared&uri=true"
+    ));
+    db.upgrade("head").await.unwrap();
+    db.session()
+        .await
+        .unwrap()
+        .execute("PRAGMA foreign_keys = OFF", vec![])
+        .await
+        .unwrap();
+    let mut transaction = db
+        .session()
+        .await
+        .unwrap()
+        .begin_transaction(false)
+        .await
+        .unwrap();
+    let seen = for_each_model!(check_all!(&mut transaction));
+    transaction.rollback().await.unwrap();
+    seen
+}
+
+async fn postgres_round_trips(url: &str) -> BTreeMap<&'static str, Vec<String>> {
+    let db = interface(url);
+    db.upgrade("head").await.unwrap();
+    let mut transaction = db
+        .session()
+        .await
+        .unwrap()
+        .begin_transaction(false)
+        .await
+        .unwrap();
+    // Foreign keys are triggers on PostgreSQL; replica mode skips them for this transaction.
+    transaction
+        .execute("SET LOCAL session_replication_role = replica", vec![])
+        .await
+        .unwrap();
+    let seen = for_each_model!(check_all!(&mut transaction));
+    transaction.rollback().await.unwrap();
+    seen
+}
+
+#[tokio::test]
+async fn every_model_round_trips_on_sqlite() {
+    assert_eq!(sqlite_round_trips().await.len(), 37);
+}
+
+#[tokio::test]
+async fn every_model_round_trips_on_postgres() {
+    with_postgres_database(|url| async move {
+        assert_eq!(postgres_round_trips(&url).await.len(), 37);
+    })
+    .await;
+}
+
+/// The backbone: the same rows written to both dialects read back as the same typed values.
+#[tokio::test]
+async fn sqlite_and_postgres_read_back_the_same_models() {
+    let sqlite = sqlite_round_trips().await;
+    let postgres = std::sync::Arc::new(std::sync::Mutex::new(BTreeMap::new()));
+    let slot = std::sync::Arc::clone(&postgres);
+    with_postgres_database(|url| async move {
+        *slot.lock().unwrap() = postgres_round_trips(&url).await;
+    })
+    .await;
+    let postgres = postgres.lock().unwrap().clone();
+    for (model, rows) in &sqlite {
+        assert_eq!(
+            Some(rows),
+            postgres.get(model),
+            "{model} differs between SQLite and PostgreSQL"
+        );
+    }
+}
+
+/// Every table of the schema has a model, and every model's columns are its table's.
+#[test]
+fn models_match_the_reference_schema() {
+    let dump = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/schema/prefect-3.9.1-postgresql.txt"),
+    )
+    .unwrap();
+    let mut expected: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
+    for line in dump.lines().filter_map(|line| line.strip_prefix("column ")) {
+        let (qualified, rest) = line.split_once(' ').unwrap();
+        let (table, column) = qualified.split_once('.').unwrap();
+        let nullable = rest.contains("nullable=yes");
+        expected
+            .entry(table.to_owned())
+            .or_default()
+            .push((column.to_owned(), nullable));
+    }
+    let models = models::all_models();
+    assert_eq!(models.len(), expected.len(), "one model per table");
+    for table in models {
+        let mut actual: Vec<(String, bool)> = table
+            .columns
+            .iter()
+            .map(|c| (c.name.to_owned(), c.nullable))
+            .collect();
+        actual.sort();
+        let mut wanted = expected[table.name].clone();
+        wanted.sort();
+        assert_eq!(actual, wanted, "the columns of {}", table.name);
+    }
+}
+
+/// On SQLite, values are stored in Prefect's encodings, so Prefect reads what flowdb wrote:
+/// UUIDs as 36-character text, timestamps as naive-UTC `YYYY-MM-DD HH:MM:SS.ffffff`, intervals
+/// as that datetime after the epoch, JSON as text, enums by name, booleans as 0/1.
+#[tokio::test]
+async fn sqlite_stores_prefects_encodings() {
+    let db = interface(&format!(
+        "sqlite:///{}",
+        temp_dir("encodings").join("prefect.db").display()
+    ));
+    db.upgrade("head").await.unwrap();
+    let session = db.session().await.unwrap();
+    let flow: models::Flow = build(generate(models::Flow::TABLE, 2));
+    session.insert(&flow).await.unwrap();
+    // An odd seed leaves the nullable foreign keys NULL; the flow and the state are set.
+    let mut run_values = generate(models::FlowRun::TABLE, 3);
+    let position = |name: &str| {
+        models::FlowRun::TABLE
+            .columns
+            .iter()
+            .position(|c| c.name == name)
+            .unwrap()
+    };
+    run_values[position("flow_id")] = Value::Uuid(flow.id.into_bytes());
+    run_values[position("state_type")] = Value::Text("RUNNING".into());
+    let run: models::FlowRun = build(run_values);
+    session.insert(&run).await.unwrap();
+    let rows = session
+        .fetch_all(
+            "SELECT id, typeof(id) AS id_type, created, total_run_time, state_type, auto_scheduled, \
+             typeof(auto_scheduled) AS flag_type, empirical_policy FROM flow_run WHERE id = $1",
+            vec![Value::Text(run.id.to_string().into())],
+        )
+        .await
+        .unwrap();
+    let row = rows.row(0).expect("the row is found by its UUID text");
+    assert_eq!(row.get::<String>("id_type").unwrap(), "text");
+    assert_eq!(
+        row.get::<String>("id").unwrap(),
+        run.id.hyphenated().to_string()
+    );
+    let created: String = row.get("created").unwrap();
+    assert_eq!(
+        created,
+        run.created.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+    );
+    let interval: String = row.get("total_run_time").unwrap();
+    assert!(interval.starts_with("1970-01-01 00:"), "{interval}");
+    assert_eq!(
+        row.get::<String>("state_type").unwrap(),
+        run.state_type.unwrap().as_str()
+    );
+    assert_eq!(row.get::<String>("flag_type").unwrap(), "integer");
+    let policy: String = row.get("empirical_policy").unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&policy).unwrap(),
+        run.empirical_policy.0
+    );
+}
+
+/// Tier 3: each plugin's upsert columns are the models' own.
+#[test]
+fn plugins_agree_with_the_models_on_upsert_columns() {
+    for url in ["sqlite::memory:", "postgresql://postgres@127.0.0.1/unused"] {
+        let db = interface(url);
+        assert_eq!(db.models().len(), 37);
+        for table in db.models() {
+            let from_plugin = db.orm().upsert_columns(table.name).unwrap_or_default();
+            let from_model: Vec<String> = table
+                .upsert_columns
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect();
+            assert_eq!(
+                from_plugin,
+                from_model,
+                "{} on {}",
+                table.name,
+                db.dialect()
+            );
+        }
+    }
+}
