@@ -443,3 +443,48 @@ async fn reset_leaves_an_empty_database_at_head() {
         Some(BASELINE)
     );
 }
+
+/// A migration is not cut short by the statement timeout meant for ordinary queries (Prefect's
+/// `timeout`): here it waits 300 ms for another migrator's lock, with 50 ms allowed per query.
+#[tokio::test]
+async fn postgres_migrations_are_not_bound_by_the_statement_timeout() {
+    with_postgres_database(|url| async move {
+        let mut config = DatabaseConfig::new(&url);
+        config.timeout = Some(Duration::from_millis(50));
+        let db = DbInterface::with_registry(config, common::registry()).unwrap();
+        let slow = db
+            .session()
+            .await
+            .unwrap()
+            .fetch_all("SELECT pg_sleep(0.2)", vec![])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            slow.kind(),
+            Some(flowdb::ErrorKind::TIMEOUT),
+            "ordinary queries do time out: {slow}"
+        );
+
+        let other = interface(&url);
+        let mut holder = other
+            .session()
+            .await
+            .unwrap()
+            .begin_transaction(true)
+            .await
+            .unwrap();
+        let lock = other.orm().migration_lock_sql().unwrap();
+        holder.execute_script(&lock).await.unwrap();
+        let release = async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            holder.rollback().await.unwrap();
+        };
+        let (upgraded, ()) = tokio::join!(db.upgrade("head"), release);
+        assert_eq!(
+            upgraded.unwrap().len(),
+            1,
+            "the upgrade waited for the lock instead of timing out"
+        );
+    })
+    .await;
+}

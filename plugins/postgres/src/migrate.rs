@@ -25,8 +25,11 @@ impl DialectOrm for PgOrm {
     }
 
     /// A transaction-scoped advisory lock: a second process migrating the same database waits
-    /// here until the first one's migration commits.
+    /// here until the first one's migration commits. The statement timeout (Prefect's
+    /// `timeout`, 10 s) is lifted for the migration's transaction first, as Prefect's
+    /// `migration_timeout` defaults to no limit: neither the wait for the lock nor a long
+    /// migration statement on a large database may be cut short midway.
     fn migration_lock_sql(&self) -> Option<String> {
-        Some("SELECT pg_advisory_xact_lock(7263544651)".to_owned())
+        Some("SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock(7263544651)".to_owned())
     }
 }
