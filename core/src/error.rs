@@ -66,6 +66,19 @@ pub enum Error {
     #[error(transparent)]
     Migration(crate::orm::MigrationError),
 
+    /// The scratch database a schema check builds its reference schema in could not be
+    /// created, migrated or read.
+    #[error(
+        "cannot build the reference schema in the scratch database `{url}`: {reason}; checking \
+         needs the right to create a database there (PostgreSQL: a role with CREATEDB)"
+    )]
+    ScratchDatabase {
+        /// The scratch database's URL, password masked.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+
     /// The plugin declares no such capability or entry point.
     #[error("{plugin}: {what} is not supported by this plugin")]
     Unsupported {

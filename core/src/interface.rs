@@ -65,6 +65,28 @@ impl DbInterface {
     ) -> Result<Arc<DbInterface>> {
         let scheme = parse_scheme(config.url())?;
         let plugin = registry.resolve(&scheme.dialect)?;
+        let interface = Self::uncached(config, plugin)?;
+        let key = InterfaceKey {
+            config: interface.config.clone(),
+            library: interface.plugin.library_path().to_path_buf(),
+            queries: interface.queries.unique_key(),
+            orm: interface.orm.unique_key(),
+        };
+        let mut cache = interfaces()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(Arc::clone(
+            cache.entry(key).or_insert_with(|| Arc::new(interface)),
+        ))
+    }
+
+    /// An interface outside the cache, served by `plugin`: for a short-lived database such as
+    /// the scratch database of a schema check, which must not outlive its use in the cache.
+    pub(crate) fn uncached(
+        config: DatabaseConfig,
+        plugin: Arc<LoadedPlugin>,
+    ) -> Result<DbInterface> {
+        let scheme = parse_scheme(config.url())?;
         let module = plugin.module();
         let queries = match (module.query_components())() {
             RResult::ROk(queries) => QueryComponents::new(queries, plugin.name()),
@@ -74,26 +96,14 @@ impl DbInterface {
             RResult::ROk(orm) => OrmConfiguration::new(orm),
             RResult::RErr(err) => return Err(Error::plugin(plugin.name(), err)),
         };
-        let key = InterfaceKey {
-            config: config.clone(),
-            library: plugin.library_path().to_path_buf(),
-            queries: queries.unique_key(),
-            orm: orm.unique_key(),
-        };
-        let mut cache = interfaces()
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let interface = cache.entry(key).or_insert_with(|| {
-            Arc::new(DbInterface {
-                config,
-                scheme,
-                plugin,
-                queries,
-                orm,
-                database: OnceCell::new(),
-            })
-        });
-        Ok(Arc::clone(interface))
+        Ok(DbInterface {
+            config,
+            scheme,
+            plugin,
+            queries,
+            orm,
+            database: OnceCell::new(),
+        })
     }
 
     /// The configuration.

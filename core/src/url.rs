@@ -75,3 +75,45 @@ pub fn redact_url(url: &str) -> String {
         None => url.to_owned(),
     }
 }
+
+/// The URL of a throwaway database beside `url`'s, named `name`: for a file dialect, the file
+/// `<temp dir>/<name>.db`; for a server dialect, the database `name` on the same server, with
+/// the same credentials and query options.
+///
+/// ```
+/// use flowdb::url::scratch_url;
+///
+/// assert_eq!(
+///     scratch_url("postgresql+asyncpg://me:pw@db:5432/prefect?sslmode=require", false, "tmp1").unwrap(),
+///     "postgresql+asyncpg://me:pw@db:5432/tmp1?sslmode=require"
+/// );
+/// let file = scratch_url("sqlite+aiosqlite:///prefect.db", true, "tmp1").unwrap();
+/// assert!(file.starts_with("sqlite+aiosqlite:////") && file.ends_with("/tmp1.db"));
+/// ```
+pub fn scratch_url(url: &str, file_based: bool, name: &str) -> Result<String, Error> {
+    let (scheme, rest) = match url.split_once("://") {
+        Some(parts) => parts,
+        None if url.starts_with("sqlite::memory:") => ("sqlite", ""),
+        None => return Err(parse_scheme(url).err().unwrap_or_else(|| invalid_url(url))),
+    };
+    if file_based {
+        let path = std::env::temp_dir().join(format!("{name}.db"));
+        let path = path.to_str().ok_or_else(|| Error::InvalidUrl {
+            url: path.display().to_string(),
+            reason: "the temporary directory's path is not UTF-8; set TMPDIR to one that is".into(),
+        })?;
+        // `scheme:///` + an absolute path: the four-slash form of an absolute SQLite path.
+        return Ok(format!("{scheme}:///{path}"));
+    }
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let query = rest.find('?').map_or("", |at| &rest[at..]);
+    Ok(format!("{scheme}://{authority}/{name}{query}"))
+}
+
+fn invalid_url(url: &str) -> Error {
+    Error::InvalidUrl {
+        url: redact_url(url),
+        reason: "expected `scheme://…`".into(),
+    }
+}

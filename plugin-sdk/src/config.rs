@@ -141,6 +141,12 @@ pub trait Pool: Send + Sync + 'static {
     fn close(&self) -> impl Future<Output = ()> + Send + use<Self> {
         async {}
     }
+
+    /// The live schema as snapshot lines ([`crate::schema`] describes the format), for the
+    /// host's `flowdb database check`. The default says the dialect cannot report it.
+    fn schema_snapshot(&self) -> impl Future<Output = Result<Vec<String>>> + Send + use<Self> {
+        async { Err(Error::unsupported("schema snapshots")) }
+    }
 }
 
 /// A transaction on one connection. Dropping it uncommitted must roll it back (sqlx's
@@ -235,6 +241,13 @@ impl<P: Pool> DatabasePool for ExportedPool<P> {
             size: 0,
             idle: 0,
             max_size: 0,
+        })
+    }
+
+    fn schema_snapshot(&self) -> FfiFuture<PluginResult<RVec<RString>>> {
+        self.call("schema_snapshot", |pool| {
+            let snapshot = pool.schema_snapshot();
+            async move { Ok(snapshot.await?.into_iter().map(RString::from).collect()) }
         })
     }
 

@@ -85,6 +85,7 @@ pub mod orm;
 mod panic_guard;
 pub mod queries;
 pub mod runtime;
+pub mod schema;
 pub mod value;
 
 pub use abi_stable;

@@ -3,9 +3,9 @@
 use abi_stable::StableAbi;
 use abi_stable::sabi_trait;
 use abi_stable::std_types::{RBox, ROption, RString, RVec, Tuple2};
-use async_ffi::FfiFuture;
+use async_ffi::{FfiFuture, FutureExt as _};
 
-use crate::error::PluginResult;
+use crate::error::{ErrorKind, PluginError, PluginResult};
 use crate::value::Value_NE;
 
 /// How to open a pool: the URL plus the settings Prefect applies per dialect.
@@ -163,6 +163,22 @@ pub trait DatabasePool: Send + Sync {
     /// Closes every connection; later calls fail.
     #[sabi(last_prefix_field)]
     fn close(&self) -> FfiFuture<()>;
+
+    /// The live schema as sorted, normalized lines (the format `flowdb_plugin_sdk::schema`
+    /// documents), for `flowdb database check`.
+    ///
+    /// Added after the prefix: a plugin built before it has no entry for it, and then this
+    /// default answers, saying the plugin cannot report its schema.
+    fn schema_snapshot(&self) -> FfiFuture<PluginResult<RVec<RString>>> {
+        async {
+            PluginResult::RErr(PluginError::new(
+                ErrorKind::UNSUPPORTED,
+                "this plugin was built without schema snapshots; rebuild it against a newer \
+                 flowdb-plugin-sdk",
+            ))
+        }
+        .into_ffi()
+    }
 }
 
 /// A transaction bound to one connection. Dropping it without committing rolls it back.

@@ -95,6 +95,19 @@ pub(crate) enum DatabaseCommand {
         #[arg(short = 'y', long)]
         yes: bool,
     },
+    /// Compare the live schema with what the migrations build at head and with the models, and
+    /// report every difference line by line (exit code 6 when there is drift).
+    Check {
+        /// Connect here instead of the configured URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// Print a JSON document.
+        #[arg(long)]
+        json: bool,
+        /// Accepted for Prefect's CLI compatibility.
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
     /// Check connectivity through the selected plugin: dialect, server version, latency.
     Ping {
         /// Connect here instead of the configured URL.
@@ -103,6 +116,9 @@ pub(crate) enum DatabaseCommand {
         /// Print a JSON document.
         #[arg(long)]
         json: bool,
+        /// Accepted for Prefect's CLI compatibility.
+        #[arg(short = 'y', long)]
+        yes: bool,
     },
 }
 
@@ -111,7 +127,8 @@ pub(crate) async fn run(
     registry: &PluginRegistry,
 ) -> anyhow::Result<ExitCode> {
     match command {
-        DatabaseCommand::Ping { url, json } => ping(url, json, registry).await,
+        DatabaseCommand::Ping { url, json, yes: _ } => ping(url, json, registry).await,
+        DatabaseCommand::Check { url, json, yes: _ } => check(url, json, registry).await,
         DatabaseCommand::Upgrade {
             revision,
             url,
@@ -251,6 +268,70 @@ pub(crate) async fn run(
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The exit code of `database check` when the schema has drifted.
+const DRIFT_EXIT_CODE: u8 = 6;
+
+async fn check(
+    url: Option<String>,
+    json: bool,
+    registry: &PluginRegistry,
+) -> anyhow::Result<ExitCode> {
+    let interface = DbInterface::with_registry(config(url)?, registry)?;
+    let drift = interface.check_schema().await?;
+    let url = interface.config().redacted_url();
+    if json {
+        let document = json!({
+            "schema_version": JSON_SCHEMA_VERSION,
+            "kind": "database-check",
+            "url": url,
+            "dialect": interface.dialect(),
+            "clean": drift.is_clean(),
+            "drift": drift,
+        });
+        println!("{}", serde_json::to_string_pretty(&document)?);
+    } else if drift.is_clean() {
+        println!(
+            "{url}: no drift; the schema is what the migrations build at {} and all {} models match it",
+            drift.head.as_deref().unwrap_or("base"),
+            interface.models().len()
+        );
+    } else {
+        println!(
+            "{url}: the schema differs from what the migrations build at {}",
+            drift.head.as_deref().unwrap_or("base")
+        );
+        if !drift.pending.is_empty() {
+            let pending: Vec<&str> = drift.pending.iter().map(|m| m.version.as_str()).collect();
+            println!(
+                "pending migrations (flowdb database upgrade applies them): {}",
+                pending.join(", ")
+            );
+        }
+        // `-` what the migrations build and the database lacks, `+` what only the database has,
+        // as in a diff from the expected schema to the live one.
+        for line in &drift.missing {
+            println!("- {line}");
+        }
+        for line in &drift.unexpected {
+            println!("+ {line}");
+        }
+        for mismatch in &drift.model_mismatches {
+            println!("! {mismatch}");
+        }
+        println!(
+            "{} missing, {} unexpected, {} model mismatches",
+            drift.missing.len(),
+            drift.unexpected.len(),
+            drift.model_mismatches.len()
+        );
+    }
+    Ok(if drift.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(DRIFT_EXIT_CODE)
+    })
 }
 
 /// One line per migration: what it is as it starts, how long it took when it is committed.

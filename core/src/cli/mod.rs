@@ -16,7 +16,7 @@ pub(crate) const JSON_SCHEMA_VERSION: u32 = 1;
 const EXIT_CODES: &str = "Exit codes: 0 success, 1 unexpected error, 2 bad command line, \
 3 bad configuration (setting, config file, malformed URL), 4 plugin problem (no plugin for the \
 scheme, plugin failed to load, unknown plugin), 5 database problem (unreachable, credentials, \
-timeout, failed statement).";
+timeout, failed statement), 6 schema drift found by `database check`.";
 
 /// flowdb: the database layer of a workflow-orchestration server, dialects as plugins.
 #[derive(Debug, Parser)]

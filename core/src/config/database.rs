@@ -164,6 +164,12 @@ impl Database {
         into_result(&self.plugin, self.pool.server_info().await)
     }
 
+    /// The live schema as the plugin's sorted, normalized snapshot lines.
+    pub async fn schema_snapshot(&self) -> Result<Vec<String>> {
+        let lines = into_result(&self.plugin, self.pool.schema_snapshot().await)?;
+        Ok(lines.into_iter().map(|line| line.into_string()).collect())
+    }
+
     /// The pool's connections right now.
     pub fn status(&self) -> PoolStatus {
         self.pool.status()

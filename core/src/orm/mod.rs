@@ -1,8 +1,10 @@
 //! Tier 3, ORM configuration, as the plugin provides it, and the migration engine that applies
 //! its migration set.
 
+mod check;
 mod migrate;
 
+pub use self::check::SchemaDrift;
 pub use self::migrate::{
     AppliedMigration, BOOKKEEPING_TABLE, MigrationError, MigrationInfo, MigrationProgress,
     MigrationStatus,

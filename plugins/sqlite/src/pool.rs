@@ -102,6 +102,11 @@ impl Pool for SqlitePoolHandle {
         }
     }
 
+    fn schema_snapshot(&self) -> impl Future<Output = Result<Vec<String>>> + Send + use<> {
+        let pool = self.pool.clone();
+        async move { crate::schema::snapshot(&pool).await }
+    }
+
     fn close(&self) -> impl Future<Output = ()> + Send + use<> {
         let pool = self.pool.clone();
         async move { pool.close().await }

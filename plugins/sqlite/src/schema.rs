@@ -1,0 +1,474 @@
+//! The live SQLite schema as snapshot lines (see `flowdb_plugin_sdk::schema`).
+//!
+//! Columns, keys, indexes and foreign keys come from the catalog pragmas. Constraint names and
+//! CHECK constraints are in no pragma, only in the `CREATE TABLE` text SQLite stores, so that
+//! text is parsed for them. Hand-written rather than a SQL parser crate: only the top level of
+//! the table body matters (split on commas outside parentheses and quotes), and a full parser
+//! would be a large dependency for four keywords.
+
+use std::collections::BTreeMap;
+
+use flowdb_plugin_sdk::schema::{finish_snapshot, normalize_whitespace as norm};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::error::{Result, from_sqlx};
+
+/// Every table, column, key, index, foreign key, CHECK constraint, trigger and view.
+pub(crate) async fn snapshot(pool: &SqlitePool) -> Result<Vec<String>> {
+    let mut conn = pool.acquire().await.map_err(from_sqlx)?;
+    let conn = &mut *conn;
+    let tables: Vec<(String, String)> = sqlx::query_as(
+        "select name, sql from sqlite_master \
+         where type = 'table' and name not like 'sqlite_%' order by name",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+
+    let mut lines = Vec::new();
+    for (table, sql) in &tables {
+        lines.push(format!("table {table}"));
+        table_lines(conn, table, &TableText::parse(sql), &mut lines).await?;
+    }
+
+    let others: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+        "select type, name, tbl_name, sql from sqlite_master where type in ('trigger', 'view')",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    for (kind, name, table, sql) in others {
+        let def = norm(sql.as_deref());
+        lines.push(match kind.as_str() {
+            "trigger" => format!("trigger {table}.{name} def={def}"),
+            _ => format!("view {name} def={def}"),
+        });
+    }
+    Ok(finish_snapshot(lines))
+}
+
+/// The lines of one table's columns, keys, indexes, foreign keys and checks.
+async fn table_lines(
+    conn: &mut SqliteConnection,
+    table: &str,
+    text: &TableText,
+    lines: &mut Vec<String>,
+) -> Result<()> {
+    let columns: Vec<(String, String, bool, Option<String>, i64)> = sqlx::query_as(
+        "select name, type, \"notnull\", dflt_value, pk from pragma_table_info(?1) order by cid",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    let mut key: Vec<(i64, &str)> = Vec::new();
+    for (name, kind, not_null, default, pk) in &columns {
+        lines.push(format!(
+            "column {table}.{name} type={kind} nullable={} default={}",
+            if *not_null { "no" } else { "yes" },
+            norm(default.as_deref()),
+        ));
+        if *pk > 0 {
+            key.push((*pk, name));
+        }
+    }
+    if !key.is_empty() {
+        key.sort_unstable();
+        let key: Vec<&str> = key.into_iter().map(|(_, name)| name).collect();
+        lines.push(format!(
+            "pk {table} name={} columns=({})",
+            text.primary_key_name.as_deref().unwrap_or("-"),
+            key.join(", ")
+        ));
+    }
+
+    let indexes: Vec<(String, bool, String)> =
+        sqlx::query_as("select name, \"unique\", origin from pragma_index_list(?1)")
+            .bind(table)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(from_sqlx)?;
+    for (index, unique, origin) in indexes {
+        match origin.as_str() {
+            // Covered by the pk line.
+            "pk" => {}
+            "u" => {
+                let key: Vec<Option<String>> = sqlx::query_scalar(
+                    "select name from pragma_index_xinfo(?1) where key = 1 order by seqno",
+                )
+                .bind(&index)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(from_sqlx)?;
+                let key: Vec<String> = key.into_iter().map(Option::unwrap_or_default).collect();
+                let name = text.unique_names.get(&key).map_or("-", String::as_str);
+                lines.push(format!(
+                    "unique {table} name={name} columns=({})",
+                    key.join(", ")
+                ));
+            }
+            _ => {
+                let sql: Option<String> = sqlx::query_scalar(
+                    "select sql from sqlite_master where type = 'index' and name = ?1",
+                )
+                .bind(&index)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(from_sqlx)?
+                .flatten();
+                let (columns, predicate) = sql.as_deref().map(index_parts).unwrap_or_default();
+                lines.push(format!(
+                    "index {table}.{index} unique={unique} method=btree columns=({columns}) where={}",
+                    predicate.unwrap_or_else(|| "-".to_owned())
+                ));
+            }
+        }
+    }
+
+    let references: Vec<ForeignKeyPart> = sqlx::query_as(
+        "select id, seq, \"table\", \"from\", \"to\", on_update, on_delete \
+             from pragma_foreign_key_list(?1) order by id, seq",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    let mut by_id: BTreeMap<i64, Vec<_>> = BTreeMap::new();
+    for reference in &references {
+        by_id.entry(reference.0).or_default().push(reference);
+    }
+    for parts in by_id.values() {
+        let (_, _, target, _, _, on_update, on_delete) = parts[0];
+        let from: Vec<String> = parts.iter().map(|part| part.3.clone()).collect();
+        let to: Vec<&str> = parts
+            .iter()
+            .map(|part| part.4.as_deref().unwrap_or("None"))
+            .collect();
+        let name = text
+            .foreign_key_names
+            .get(&from)
+            .map_or("-", String::as_str);
+        lines.push(format!(
+            "fk {table}({}) -> {target}({}) on_delete={on_delete} on_update={on_update} name={name}",
+            from.join(", "),
+            to.join(", ")
+        ));
+    }
+
+    for (name, expr) in &text.checks {
+        lines.push(format!(
+            "check {table} name={} expr={expr}",
+            name.as_deref().unwrap_or("-")
+        ));
+    }
+    Ok(())
+}
+
+/// A row of `pragma_foreign_key_list`: constraint id, position, referenced table, column,
+/// referenced column (None: the referenced table's primary key), ON UPDATE, ON DELETE.
+type ForeignKeyPart = (i64, i64, String, String, Option<String>, String, String);
+
+/// What only a table's stored `CREATE TABLE` text tells: constraint names and CHECKs.
+#[derive(Debug, Default, PartialEq)]
+struct TableText {
+    primary_key_name: Option<String>,
+    unique_names: BTreeMap<Vec<String>, String>,
+    foreign_key_names: BTreeMap<Vec<String>, String>,
+    /// (constraint name, `CHECK (expr)`) in order of appearance.
+    checks: Vec<(Option<String>, String)>,
+}
+
+impl TableText {
+    /// Reads the table body's top-level elements. Text it cannot make sense of yields nothing,
+    /// never an error: the pragmas still describe the table.
+    fn parse(sql: &str) -> TableText {
+        let mut text = TableText::default();
+        let Some(open) = sql.find('(') else {
+            return text;
+        };
+        let Some((body, _)) = balanced_from(sql, open) else {
+            return text;
+        };
+        for element in split_top_level(body) {
+            let (name, rest) = match strip_keyword(&element, "CONSTRAINT") {
+                Some(after) => {
+                    let (name, rest) = take_identifier(after);
+                    (Some(name), rest)
+                }
+                None => (None, element.as_str()),
+            };
+            if let Some(after) = strip_keywords(rest, &["PRIMARY", "KEY"]) {
+                if after.starts_with('(') {
+                    text.primary_key_name = name;
+                }
+            } else if let Some(after) = strip_keyword(rest, "UNIQUE") {
+                if let (Some(name), Some((columns, _))) = (name, balanced_from(after, 0)) {
+                    let key = split_top_level(columns)
+                        .iter()
+                        .map(|column| unquote(column.split_whitespace().next().unwrap_or_default()))
+                        .collect();
+                    text.unique_names.insert(key, name);
+                }
+            } else if let Some(after) = strip_keywords(rest, &["FOREIGN", "KEY"]) {
+                if let (Some(name), Some((columns, _))) = (name, balanced_from(after, 0)) {
+                    let key = split_top_level(columns)
+                        .iter()
+                        .map(|c| unquote(c))
+                        .collect();
+                    text.foreign_key_names.insert(key, name);
+                }
+            } else if let Some(after) = strip_keyword(rest, "CHECK") {
+                if let Some((expr, _)) = balanced_from(after, 0) {
+                    text.checks
+                        .push((name, format!("CHECK ({})", norm(Some(expr)))));
+                }
+            } else {
+                text.checks.extend(inline_checks(&element));
+            }
+        }
+        text
+    }
+}
+
+/// `CHECK` constraints written inside a column definition.
+fn inline_checks(column: &str) -> Vec<(Option<String>, String)> {
+    let upper = column.to_ascii_uppercase();
+    let mut checks = Vec::new();
+    let mut from = 0;
+    while let Some(found) = upper[from..].find("CHECK") {
+        let at = from + found;
+        from = at + "CHECK".len();
+        let starts_word = upper[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_identifier_char(c));
+        let after = column[from..].trim_start();
+        if !starts_word || !after.starts_with('(') {
+            continue;
+        }
+        let Some((expr, _)) = balanced_from(after, 0) else {
+            continue;
+        };
+        // `CONSTRAINT name` right before the CHECK names it.
+        let before: Vec<&str> = column[..at].split_whitespace().rev().take(2).collect();
+        let name = match before.as_slice() {
+            [name, keyword] if keyword.eq_ignore_ascii_case("CONSTRAINT") => Some(unquote(name)),
+            _ => None,
+        };
+        checks.push((name, format!("CHECK ({})", norm(Some(expr)))));
+    }
+    checks
+}
+
+/// An index's key expressions and partial-index predicate, from its `CREATE INDEX` text.
+fn index_parts(sql: &str) -> (String, Option<String>) {
+    let upper = sql.to_ascii_uppercase();
+    let Some(on) = find_keyword(&upper, "ON") else {
+        return (String::new(), None);
+    };
+    let Some(open) = sql[on..].find('(').map(|offset| on + offset) else {
+        return (String::new(), None);
+    };
+    let Some((columns, end)) = balanced_from(sql, open) else {
+        return (String::new(), None);
+    };
+    let columns = split_top_level(columns)
+        .iter()
+        .map(|column| norm(Some(column)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let predicate = strip_keyword(&sql[end + 1..], "WHERE").map(|rest| norm(Some(rest)));
+    (columns, predicate)
+}
+
+/// The position of `keyword` as a whole word in `upper` (already upper-cased).
+fn find_keyword(upper: &str, keyword: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = upper[from..].find(keyword) {
+        let at = from + found;
+        let end = at + keyword.len();
+        let before_ok = upper[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_identifier_char(c));
+        let after_ok = upper[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !is_identifier_char(c));
+        if before_ok && after_ok {
+            return Some(at);
+        }
+        from = end;
+    }
+    None
+}
+
+fn is_identifier_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// `text` after a leading `keyword` (case-insensitive, whole word) and the spaces after it.
+fn strip_keyword<'a>(text: &'a str, keyword: &str) -> Option<&'a str> {
+    let text = text.trim_start();
+    let head = text.get(..keyword.len())?;
+    let rest = &text[keyword.len()..];
+    let whole_word = rest.chars().next().is_none_or(|c| !is_identifier_char(c));
+    (head.eq_ignore_ascii_case(keyword) && whole_word).then(|| rest.trim_start())
+}
+
+/// `text` after each of `keywords` in turn.
+fn strip_keywords<'a>(text: &'a str, keywords: &[&str]) -> Option<&'a str> {
+    keywords
+        .iter()
+        .try_fold(text, |rest, keyword| strip_keyword(rest, keyword))
+}
+
+/// A leading identifier (bare, or quoted with `"`, `` ` `` or `[]`), unquoted, and the rest.
+fn take_identifier(text: &str) -> (String, &str) {
+    let text = text.trim_start();
+    let close = match text.chars().next() {
+        Some('"') => Some('"'),
+        Some('`') => Some('`'),
+        Some('[') => Some(']'),
+        _ => None,
+    };
+    let end = match close {
+        Some(close) => text[1..].find(close).map_or(text.len(), |at| at + 2),
+        None => text
+            .find(|c: char| !is_identifier_char(c))
+            .unwrap_or(text.len()),
+    };
+    (unquote(&text[..end]), text[end..].trim_start())
+}
+
+/// An identifier without its quotes.
+fn unquote(name: &str) -> String {
+    let name = name.trim();
+    let quoted = name.len() >= 2
+        && matches!(
+            (name.chars().next(), name.chars().next_back()),
+            (Some('"'), Some('"')) | (Some('`'), Some('`')) | (Some('['), Some(']'))
+        );
+    if quoted {
+        name[1..name.len() - 1].to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// With `text[start] == '('`: the text inside the matching parenthesis, and that
+/// parenthesis's index. Quoted text is skipped. None when unbalanced.
+fn balanced_from(text: &str, start: usize) -> Option<(&str, usize)> {
+    if !text[start..].starts_with('(') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (offset, ch) in text[start..].char_indices() {
+        let at = start + offset;
+        if let Some(close) = quote {
+            if ch == close {
+                quote = None;
+            }
+            continue;
+        }
+        match ch {
+            '\'' | '"' | '`' => quote = Some(ch),
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((&text[start + 1..at], at));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits a table body on the commas outside parentheses and quotes; each part trimmed.
+fn split_top_level(body: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0i32;
+    let mut quote = None;
+    for ch in body.chars() {
+        if let Some(close) = quote {
+            current.push(ch);
+            if ch == close {
+                quote = None;
+            }
+            continue;
+        }
+        match ch {
+            '\'' | '"' | '`' => quote = Some(ch),
+            '[' => quote = Some(']'),
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(current.trim().to_owned());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(ch);
+    }
+    if !current.trim().is_empty() {
+        parts.push(current.trim().to_owned());
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_text_yields_constraint_names_and_checks() {
+        let text = TableText::parse(
+            "CREATE TABLE \"ref\" (\n  id CHAR(36) NOT NULL,\n  a VARCHAR DEFAULT 'x, (y)',\n  \
+             n INTEGER CONSTRAINT ck_n CHECK (n > 0),\n  \
+             CONSTRAINT pk_ref PRIMARY KEY (id),\n  CONSTRAINT uq_ref__a UNIQUE (a),\n  \
+             CONSTRAINT fk_ref__a__t FOREIGN KEY(a) REFERENCES t (id) ON DELETE CASCADE,\n  \
+             CONSTRAINT ck_self CHECK (a != id)\n)",
+        );
+        assert_eq!(text.primary_key_name.as_deref(), Some("pk_ref"));
+        assert_eq!(text.unique_names[&vec!["a".to_owned()]], "uq_ref__a");
+        assert_eq!(
+            text.foreign_key_names[&vec!["a".to_owned()]],
+            "fk_ref__a__t"
+        );
+        assert_eq!(
+            text.checks,
+            [
+                (Some("ck_n".to_owned()), "CHECK (n > 0)".to_owned()),
+                (Some("ck_self".to_owned()), "CHECK (a != id)".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_named_like_a_keyword_is_not_a_check() {
+        let text = TableText::parse("CREATE TABLE t (checksum VARCHAR NOT NULL, x INT)");
+        assert!(text.checks.is_empty());
+    }
+
+    #[test]
+    fn index_text_yields_expressions_and_predicate() {
+        assert_eq!(
+            index_parts(
+                "CREATE UNIQUE INDEX uq_x ON \"t\" (lower(name), created DESC)\n WHERE  deleted IS NULL"
+            ),
+            (
+                "lower(name), created DESC".to_owned(),
+                Some("deleted IS NULL".to_owned())
+            )
+        );
+        assert_eq!(
+            index_parts("CREATE INDEX ix ON t (a)"),
+            ("a".to_owned(), None)
+        );
+    }
+}
