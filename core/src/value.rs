@@ -26,6 +26,67 @@ pub trait IntoValue {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Json(pub serde_json::Value);
 
+/// A JSON column holding a document of a known shape `T` (Prefect's pydantic-typed JSON
+/// columns): bound as `T`'s JSON, read back by deserializing into `T`.
+///
+/// ```
+/// use flowdb::value::{FromValue, IntoValue, TypedJson, Value};
+///
+/// let tags = TypedJson(vec!["etl".to_owned(), "nightly".to_owned()]);
+/// let bound = tags.clone().into_value();
+/// assert_eq!(bound, Value::Json(r#"["etl","nightly"]"#.into()));
+/// assert_eq!(TypedJson::<Vec<String>>::from_value(&bound).unwrap(), tags);
+/// assert!(TypedJson::<Vec<String>>::from_value(&Value::Json("{}".into())).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TypedJson<T>(pub T);
+
+impl<T> std::ops::Deref for TypedJson<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for TypedJson<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+/// `document` as a JSON parameter.
+pub(crate) fn json_value<T: serde::Serialize>(document: &T) -> Value {
+    // Serializing plain data into a string only fails for maps with non-string keys, which no
+    // document type here has; null keeps even that case from panicking.
+    Value::Json(
+        serde_json::to_string(document)
+            .unwrap_or_else(|_| "null".to_owned())
+            .into(),
+    )
+}
+
+/// A JSON column's value deserialized into `T`.
+pub(crate) fn json_document<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, String> {
+    match value {
+        Value::Json(text) | Value::Text(text) => serde_json::from_str(text)
+            .map_err(|err| format!("JSON does not match {}: {err}", std::any::type_name::<T>())),
+        other => mismatch(other, "JSON"),
+    }
+}
+
+impl<T: serde::Serialize> IntoValue for TypedJson<T> {
+    fn into_value(self) -> Value {
+        json_value(&self.0)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> FromValue for TypedJson<T> {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        json_document(value).map(TypedJson)
+    }
+}
+
 /// A time interval parameter or column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interval(pub chrono::TimeDelta);

@@ -331,10 +331,18 @@ async fn sqlite_stores_prefects_encodings() {
         run.state_type.unwrap().as_str()
     );
     assert_eq!(row.get::<String>("flag_type").unwrap(), "integer");
-    let policy: String = row.get("empirical_policy").unwrap();
+    // A typed document is stored as Prefect's JSON: its fields by name, unknown keys kept.
+    let policy: serde_json::Value =
+        serde_json::from_str(&row.get::<String>("empirical_policy").unwrap()).unwrap();
+    assert_eq!(policy["max_retries"], 0);
+    assert_eq!(policy["resuming"], false);
     assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&policy).unwrap(),
-        run.empirical_policy.0
+        policy["column"], "empirical_policy",
+        "generated unknown key kept"
+    );
+    assert_eq!(
+        serde_json::from_value::<models::FlowRunPolicy>(policy).unwrap(),
+        run.empirical_policy
     );
 }
 

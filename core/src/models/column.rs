@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::value::{FromValue, Interval, Json, Value};
+use crate::value::{FromValue, Interval, Json, TypedJson, Value};
 
 /// What a column holds, independent of how a dialect stores it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +101,14 @@ column_value! {
     f64, Float => |v| Value::Float64(*v),
     bool, Boolean => |v| Value::Bool(*v),
     Json, Json => |v| Value::Json(v.0.to_string().into()),
+}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned> ColumnValue for TypedJson<T> {
+    const KIND: ColumnKind = ColumnKind::Json;
+
+    fn to_value(&self) -> Value {
+        crate::value::json_value(&self.0)
+    }
 }
 
 impl<T: ColumnValue> ColumnValue for Option<T> {

@@ -6,13 +6,21 @@
 //! operations of [`Session`](crate::Session) and [`Transaction`](crate::Transaction) work on
 //! any of them. The values are Prefect's, and each plugin stores them in Prefect's encoding for
 //! its dialect, so Prefect and flowdb read each other's rows.
+//!
+//! JSON columns that Prefect types with pydantic hold typed documents ([`StateDetails`],
+//! [`FlowRunPolicy`], …) that keep unknown keys; the others hold [`Json`](crate::value::Json).
 
 mod column;
 mod crud;
+mod documents;
 mod enums;
 mod tables;
 
 pub use self::column::{ColumnKind, ColumnMeta, ColumnValue, TableMeta};
+pub use self::documents::{
+    CreatedBy, ExtraFields, FlowRunPolicy, StateDetails, TaskRunPolicy,
+    WorkPoolStorageConfiguration,
+};
 pub use self::enums::{DeploymentStatus, StateType, WorkPoolStatus, WorkQueueStatus, WorkerStatus};
 pub use self::tables::*;
 

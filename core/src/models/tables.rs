@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::models::{
-    DeploymentStatus, StateType, WorkPoolStatus, WorkQueueStatus, WorkerStatus, model,
+    CreatedBy, DeploymentStatus, FlowRunPolicy, StateDetails, StateType, TaskRunPolicy,
+    WorkPoolStatus, WorkPoolStorageConfiguration, WorkQueueStatus, WorkerStatus, model,
 };
 use crate::value::{Interval, Json};
 
@@ -435,7 +436,7 @@ model! {
         /// Column `concurrency_options`.
         concurrency_options: Option<Json> => "concurrency_options",
         /// Column `created_by`.
-        created_by: Option<Json> => "created_by",
+        created_by: Option<CreatedBy> => "created_by",
         /// Column `description`.
         description: Option<String> => "description",
         /// Column `enforce_parameter_schema`.
@@ -471,7 +472,7 @@ model! {
         /// Column `tags`.
         tags: Json => "tags",
         /// Column `updated_by`.
-        updated_by: Option<Json> => "updated_by",
+        updated_by: Option<CreatedBy> => "updated_by",
         /// Column `version`.
         version: Option<String> => "version",
         /// Column `version_id`.
@@ -633,13 +634,13 @@ model! {
         /// Column `context`.
         context: Json => "context",
         /// Column `created_by`.
-        created_by: Option<Json> => "created_by",
+        created_by: Option<CreatedBy> => "created_by",
         /// Column `deployment_id`.
         deployment_id: Option<Uuid> => "deployment_id",
         /// Column `deployment_version`.
         deployment_version: Option<String> => "deployment_version",
         /// Column `empirical_policy`.
-        empirical_policy: Json => "empirical_policy",
+        empirical_policy: FlowRunPolicy => "empirical_policy",
         /// Column `end_time`.
         end_time: Option<DateTime<Utc>> => "end_time",
         /// Column `expected_start_time`.
@@ -729,7 +730,7 @@ model! {
         /// Column `result_artifact_id`.
         result_artifact_id: Option<Uuid> => "result_artifact_id",
         /// Column `state_details`.
-        state_details: Json => "state_details",
+        state_details: StateDetails => "state_details",
         /// Column `timestamp`.
         timestamp: DateTime<Utc> => "timestamp",
         /// Column `type`.
@@ -793,7 +794,7 @@ model! {
         /// Column `dynamic_key`.
         dynamic_key: String => "dynamic_key",
         /// Column `empirical_policy`.
-        empirical_policy: Json => "empirical_policy",
+        empirical_policy: TaskRunPolicy => "empirical_policy",
         /// Column `end_time`.
         end_time: Option<DateTime<Utc>> => "end_time",
         /// Column `expected_start_time`.
@@ -851,7 +852,7 @@ model! {
         /// Column `result_artifact_id`.
         result_artifact_id: Option<Uuid> => "result_artifact_id",
         /// Column `state_details`.
-        state_details: Json => "state_details",
+        state_details: StateDetails => "state_details",
         /// Column `task_run_id`.
         task_run_id: Uuid => "task_run_id",
         /// Column `timestamp`.
@@ -925,7 +926,7 @@ model! {
         /// Column `status`.
         status: WorkPoolStatus => "status",
         /// Column `storage_configuration`.
-        storage_configuration: Json => "storage_configuration",
+        storage_configuration: WorkPoolStorageConfiguration => "storage_configuration",
         /// Column `type`.
         type_: String => "type",
     }
