@@ -425,6 +425,102 @@ fn upgrading_a_read_only_sqlite_file_fails_clearly() {
     );
 }
 
+/// `flowdb` as a user whom file modes bind: as root (CI), the `nobody` account through
+/// `setpriv`; otherwise the current user.
+fn flowdb_unprivileged(home: &std::path::Path) -> Command {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    let mut command = if is_root {
+        let mut setpriv = Command::new("setpriv");
+        setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        setpriv.arg(env!("CARGO_BIN_EXE_flowdb"));
+        setpriv
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_flowdb"))
+    };
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PREFECT_") || key.starts_with("FLOWDB_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("FLOWDB_HOME", home).env("HOME", home);
+    command
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A read-only directory: no database file can be created in it, and an existing one cannot
+/// be migrated (SQLite's WAL needs its `-wal` and `-shm` files beside it). Both fail with the
+/// path and what to fix, and leave the file as it was.
+#[test]
+fn upgrading_in_a_read_only_directory_fails_clearly() {
+    let root = temp_dir("cli-read-only-dir");
+    set_mode(&root, 0o777);
+    let home = root.join("home");
+    std::fs::create_dir(&home).unwrap();
+    set_mode(&home, 0o777);
+    let locked = root.join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    let existing = locked.join("existing.db");
+    let created = flowdb(&home)
+        .args([
+            "database",
+            "ping",
+            "--url",
+            &format!("sqlite:///{}", existing.display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{:?}", text(&created));
+    set_mode(&existing, 0o666);
+    let before = std::fs::read(&existing).unwrap();
+    set_mode(&locked, 0o555);
+
+    let missing = locked.join("new.db");
+    let output = flowdb_unprivileged(&home)
+        .args([
+            "database",
+            "upgrade",
+            "--url",
+            &format!("sqlite:///{}", missing.display()),
+        ])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+    assert!(
+        stderr.contains("directory exists and is writable"),
+        "{stderr}"
+    );
+    assert!(!missing.exists());
+
+    let output = flowdb_unprivileged(&home)
+        .args([
+            "database",
+            "upgrade",
+            "--url",
+            &format!("sqlite:///{}", existing.display()),
+        ])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("readonly database"), "{stderr}");
+    assert!(stderr.contains("or its directory is read-only"), "{stderr}");
+    set_mode(&locked, 0o755);
+    assert_eq!(
+        std::fs::read(&existing).unwrap(),
+        before,
+        "the file is untouched"
+    );
+}
+
 #[test]
 fn database_revision_creates_a_migration_for_every_dialect() {
     let home = temp_dir("cli-revision");

@@ -5,6 +5,7 @@ pub(crate) use flowdb_plugin_sdk::error::{Error, ErrorExt, ErrorKind, Result};
 /// SQLite primary result codes that mean "try again".
 const SQLITE_BUSY: i64 = 5;
 const SQLITE_LOCKED: i64 = 6;
+const SQLITE_READONLY: i64 = 8;
 const SQLITE_CANTOPEN: i64 = 14;
 const SQLITE_NOTADB: i64 = 26;
 
@@ -26,7 +27,14 @@ pub(crate) fn from_sqlx(err: sqlx::Error) -> Error {
                     _ => ErrorKind::DATABASE,
                 },
             };
-            let error = Error::new(kind, db.message().to_owned());
+            // SQLite names neither the file nor why it is read-only; the cause is one of three.
+            let hint = if primary == Some(SQLITE_READONLY) {
+                " (the database file, its -wal/-shm files or its directory is read-only for this \
+                 process)"
+            } else {
+                ""
+            };
+            let error = Error::new(kind, format!("{}{hint}", db.message()));
             match code {
                 Some(code) => error.with_vendor_code(code),
                 None => error,

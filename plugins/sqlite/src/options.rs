@@ -239,7 +239,6 @@ fn describe_open_error(target: &SqliteTarget, err: Error) -> Error {
             " (check that the directory exists and is writable, or that the file exists for mode=ro/rw)"
         }
         Some(26) => " (the file exists but is not a SQLite database)",
-        Some(8) => " (the file or its directory is read-only)",
         _ => "",
     };
     Error {
