@@ -169,6 +169,30 @@ impl DbInterface {
         crate::config::plugin_result(&self.plugin, call.await)
     }
 
+    /// Closes the pool, if it was opened. Meant for shutdown: later queries through this
+    /// interface (or another sharing its pool) fail with a closed-pool error.
+    ///
+    /// On SQLite this is what folds the write-ahead log back into the database file: a process
+    /// that exits with its connections open leaves its last writes only in `<file>-wal`.
+    pub async fn close(&self) {
+        if let Some(database) = self.database.get() {
+            database.close().await;
+        }
+    }
+
+    /// Closes the pool of every interface built so far: what a host does as it shuts down.
+    pub async fn close_all() {
+        let open: Vec<Arc<DbInterface>> = interfaces()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for interface in open {
+            interface.close().await;
+        }
+    }
+
     /// Drops the database the URL names. Its pool, if open, should be closed first.
     pub async fn drop_database(&self) -> Result<()> {
         if let Some(database) = self.database.get() {

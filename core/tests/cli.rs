@@ -322,6 +322,13 @@ fn database_upgrade_current_history_and_downgrade_on_the_default_sqlite_database
         "{stdout}"
     );
     assert!(home.join("flowdb.db").is_file());
+    // The command closed its connections, so the schema is in the file itself, not only in the
+    // write-ahead log: copying `flowdb.db` alone copies the database.
+    assert!(
+        !home.join("flowdb.db-wal").exists(),
+        "the write-ahead log was checkpointed and removed"
+    );
+    assert!(std::fs::metadata(home.join("flowdb.db")).unwrap().len() > 100_000);
 
     let (code, stdout, _) = run(&["database", "upgrade", "-y"]);
     assert_eq!(code, Some(0));

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use flowdb::Error;
 use flowdb::plugin::{PluginRegistry, SearchPath};
+use flowdb::{DbInterface, Error};
 
 /// The version of the `--json` envelopes; bumped when a field changes meaning or disappears.
 pub(crate) const JSON_SCHEMA_VERSION: u32 = 1;
@@ -71,7 +71,13 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .worker_threads(2)
                 .enable_all()
                 .build()?;
-            runtime.block_on(database::run(command, &registry))
+            runtime.block_on(async {
+                let outcome = database::run(command, &registry).await;
+                // Close every pool before exiting, so SQLite checkpoints its write-ahead log
+                // into the database file instead of leaving the last writes in `-wal`.
+                DbInterface::close_all().await;
+                outcome
+            })
         }
         Command::Bench { args } => bench(args),
     }
