@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's whole test suite: ensures a PostgreSQL server for the
-# Postgres-backed tests, builds every target, then runs every test.
+# Postgres-backed tests, builds every target, runs every test, then the interoperability test
+# against Prefect 3.9.1 itself (scripts/prefect-interop.sh).
 # Extra arguments are passed to `cargo test`, e.g. `scripts/test.sh -- --nocapture`.
 set -euo pipefail
 
@@ -22,3 +23,7 @@ else
 fi
 
 cargo test --workspace --no-fail-fast "$@"
+
+# Interoperability with the real Prefect 3.9.1 (installed into target/prefect-venv on the first
+# run): each program migrates an empty database and the other one accepts and uses it.
+bash scripts/prefect-interop.sh target/debug/flowdb
