@@ -68,10 +68,7 @@ pub enum Error {
 
     /// The scratch database a schema check builds its reference schema in could not be
     /// created, migrated or read.
-    #[error(
-        "cannot build the reference schema in the scratch database `{url}`: {reason}; checking \
-         needs the right to create a database there (PostgreSQL: a role with CREATEDB)"
-    )]
+    #[error("cannot build the reference schema in the scratch database `{url}`: {reason}")]
     ScratchDatabase {
         /// The scratch database's URL, password masked.
         url: String,

@@ -169,27 +169,35 @@ impl DbInterface {
         crate::config::plugin_result(&self.plugin, call.await)
     }
 
-    /// Closes the pool, if it was opened. Meant for shutdown: later queries through this
-    /// interface (or another sharing its pool) fail with a closed-pool error.
+    /// Closes the pool, if it was opened, and forgets this interface: building one for the
+    /// same configuration afterwards opens a new pool. Queries through this instance (and
+    /// sessions taken from it) fail from now on. Waits for connections in use to come back.
     ///
     /// On SQLite this is what folds the write-ahead log back into the database file: a process
     /// that exits with its connections open leaves its last writes only in `<file>-wal`.
-    pub async fn close(&self) {
+    pub async fn close(self: &Arc<Self>) {
+        interfaces()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .retain(|_, cached| !Arc::ptr_eq(cached, self));
         if let Some(database) = self.database.get() {
             database.close().await;
         }
     }
 
-    /// Closes the pool of every interface built so far: what a host does as it shuts down.
+    /// Closes every interface built so far, as [`close`](DbInterface::close) does: what a host
+    /// does as it shuts down.
     pub async fn close_all() {
         let open: Vec<Arc<DbInterface>> = interfaces()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .values()
-            .cloned()
+            .drain()
+            .map(|(_, interface)| interface)
             .collect();
         for interface in open {
-            interface.close().await;
+            if let Some(database) = interface.database.get() {
+                database.close().await;
+            }
         }
     }
 

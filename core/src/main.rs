@@ -3,7 +3,7 @@
 //! Exit codes (also in `flowdb --help` and the README):
 //! 0 success · 1 unexpected error · 2 bad command line · 3 bad configuration (a setting, the
 //! config file, a malformed URL) · 4 plugin problem (no plugin for the URL's scheme, a plugin that
-//! failed to load, an unknown plugin name) · 5 database problem (unreachable, refused
+//! failed to load or cannot do what was asked, an unknown plugin name) · 5 database problem (unreachable, refused
 //! credentials, timeout, a failed statement) · 6 `database check` found schema drift.
 
 mod cli;

@@ -87,6 +87,10 @@ pub fn redact_url(url: &str) -> String {
 ///     scratch_url("postgresql+asyncpg://me:pw@db:5432/prefect?sslmode=require", false, "tmp1").unwrap(),
 ///     "postgresql+asyncpg://me:pw@db:5432/tmp1?sslmode=require"
 /// );
+/// assert_eq!(
+///     scratch_url("postgresql://me:p/w?x@db/prefect", false, "tmp1").unwrap(),
+///     "postgresql://me:p/w?x@db/tmp1"
+/// );
 /// let file = scratch_url("sqlite+aiosqlite:///prefect.db", true, "tmp1").unwrap();
 /// assert!(file.starts_with("sqlite+aiosqlite:////") && file.ends_with("/tmp1.db"));
 /// ```
@@ -105,9 +109,16 @@ pub fn scratch_url(url: &str, file_based: bool, name: &str) -> Result<String, Er
         // `scheme:///` + an absolute path: the four-slash form of an absolute SQLite path.
         return Ok(format!("{scheme}:///{path}"));
     }
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    // The host starts after the last `@`: a password may hold `/` or `?` (SQLAlchemy takes
+    // them unencoded).
+    let host_start = rest.rfind('@').map_or(0, |at| at + 1);
+    let authority_end = rest[host_start..]
+        .find(['/', '?'])
+        .map_or(rest.len(), |end| host_start + end);
     let authority = &rest[..authority_end];
-    let query = rest.find('?').map_or("", |at| &rest[at..]);
+    let query = rest[authority_end..]
+        .find('?')
+        .map_or("", |at| &rest[authority_end + at..]);
     Ok(format!("{scheme}://{authority}/{name}{query}"))
 }
 

@@ -57,13 +57,19 @@ impl<T> std::ops::DerefMut for TypedJson<T> {
 
 /// `document` as a JSON parameter.
 pub(crate) fn json_value<T: serde::Serialize>(document: &T) -> Value {
-    // Serializing plain data into a string only fails for maps with non-string keys, which no
-    // document type here has; null keeps even that case from panicking.
-    Value::Json(
-        serde_json::to_string(document)
-            .unwrap_or_else(|_| "null".to_owned())
-            .into(),
-    )
+    // Serializing into a string fails only for a type whose Serialize impl fails (or a map with
+    // non-string keys). A value cannot carry an error, so it binds NULL, loudly.
+    match serde_json::to_string(document) {
+        Ok(text) => Value::Json(text.into()),
+        Err(err) => {
+            tracing::error!(
+                document = std::any::type_name::<T>(),
+                error = %err,
+                "a JSON document could not be serialized; binding NULL"
+            );
+            Value::Null
+        }
+    }
 }
 
 /// A JSON column's value deserialized into `T`.

@@ -7,6 +7,7 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
 
 use common::{interface, temp_dir, with_postgres_database};
 use flowdb::orm::BOOKKEEPING_TABLE;
@@ -54,9 +55,13 @@ async fn check_snapshot_is_the_reference(url: &str, reference: &str) {
     assert_eq!(snapshot, sorted, "snapshot lines come sorted");
 }
 
-/// No scratch database of this process is left behind by a check.
-async fn assert_no_scratch_left(db: &DbInterface) {
-    let prefix = format!("flowdb_check_{}_", std::process::id());
+/// Checks run one at a time in this binary, so that a test can tell that no scratch database
+/// of this process is left without another test's check being midway.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// No scratch database of process `pid` is left behind by a check.
+async fn assert_no_scratch_left(db: &DbInterface, pid: u32) {
+    let prefix = format!("flowdb_check_{pid}_");
     if db.dialect() == "sqlite" {
         let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
             .unwrap()
@@ -128,12 +133,17 @@ async fn check_drift_is_reported(url: &str) {
         ["model Flow: column flow.extra in the database has no field in the model"]
     );
 
+    assert_no_scratch_left(&db, std::process::id()).await;
+
     // The CLI prints the same lines and exits with 6.
-    let out = Command::new(env!("CARGO_BIN_EXE_flowdb"))
+    let child = Command::new(env!("CARGO_BIN_EXE_flowdb"))
         .args(["database", "check", "--url", url])
         .env("FLOWDB_HOME", temp_dir("check-cli"))
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    let cli_pid = child.id();
+    let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(6), "{stdout}");
     assert!(
@@ -145,8 +155,7 @@ async fn check_drift_is_reported(url: &str) {
         "{stdout}"
     );
     assert!(stdout.contains("1 missing, 1 unexpected, 1 model mismatches"));
-
-    assert_no_scratch_left(&db).await;
+    assert_no_scratch_left(&db, cli_pid).await;
 }
 
 /// A database Prefect migrated (here: ours without flowdb's bookkeeping table) has the right
@@ -165,6 +174,20 @@ async fn check_prefect_database_has_no_schema_drift(url: &str) {
     assert!(drift.missing.is_empty(), "{:#?}", drift.missing);
     assert!(drift.unexpected.is_empty(), "{:#?}", drift.unexpected);
     assert!(drift.model_mismatches.is_empty());
+    assert!(drift.is_unadopted_prefect_database());
+
+    let out = Command::new(env!("CARGO_BIN_EXE_flowdb"))
+        .args(["database", "check", "--url", url])
+        .env("FLOWDB_HOME", temp_dir("check-cli-prefect"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(6), "{stdout}");
+    assert!(
+        stdout.contains("flowdb has not adopted it yet")
+            && stdout.contains("without running any DDL"),
+        "{stdout}"
+    );
 }
 
 mod sqlite {
@@ -172,21 +195,25 @@ mod sqlite {
 
     #[tokio::test]
     async fn snapshot_is_the_reference_dump() {
+        let _serial = SERIAL.lock().await;
         check_snapshot_is_the_reference(&sqlite_url("snapshot"), "prefect-3.9.1-sqlite.txt").await;
     }
 
     #[tokio::test]
     async fn drift_is_reported_line_by_line() {
+        let _serial = SERIAL.lock().await;
         check_drift_is_reported(&sqlite_url("drift")).await;
     }
 
     #[tokio::test]
     async fn a_prefect_database_has_no_schema_drift() {
+        let _serial = SERIAL.lock().await;
         check_prefect_database_has_no_schema_drift(&sqlite_url("drift-prefect")).await;
     }
 
     #[tokio::test]
     async fn an_in_memory_database_is_checked_too() {
+        let _serial = SERIAL.lock().await;
         let db = interface("sqlite+aiosqlite:///:memory:");
         db.upgrade("head").await.unwrap();
         assert!(db.check_schema().await.unwrap().is_clean());
@@ -198,6 +225,7 @@ mod postgres {
 
     #[tokio::test]
     async fn snapshot_is_the_reference_dump() {
+        let _serial = SERIAL.lock().await;
         with_postgres_database(|url| async move {
             check_snapshot_is_the_reference(&url, "prefect-3.9.1-postgresql.txt").await
         })
@@ -206,13 +234,65 @@ mod postgres {
 
     #[tokio::test]
     async fn drift_is_reported_line_by_line() {
+        let _serial = SERIAL.lock().await;
         with_postgres_database(|url| async move { check_drift_is_reported(&url).await }).await;
     }
 
     #[tokio::test]
     async fn a_prefect_database_has_no_schema_drift() {
+        let _serial = SERIAL.lock().await;
         with_postgres_database(|url| async move {
             check_prefect_database_has_no_schema_drift(&url).await
+        })
+        .await;
+    }
+
+    /// A check cancelled midway (a host's timeout) still drops its scratch database.
+    #[tokio::test]
+    async fn a_cancelled_check_drops_its_scratch_database() {
+        let _serial = SERIAL.lock().await;
+        with_postgres_database(|url| async move {
+            let db = interface(&url);
+            db.upgrade("head").await.unwrap();
+            let prefix = format!("flowdb_check_{}_", std::process::id());
+            let scratch_databases = || {
+                let db = Arc::clone(&db);
+                let prefix = prefix.clone();
+                async move {
+                    db.session()
+                        .await
+                        .unwrap()
+                        .fetch_all(
+                            "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+                            flowdb::params![prefix],
+                        )
+                        .await
+                        .unwrap()
+                        .len()
+                }
+            };
+            // Cancel the check once its scratch database exists, while it is being migrated.
+            let appeared = async {
+                while scratch_databases().await == 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+            };
+            tokio::select! {
+                finished = db.check_schema() => panic!("the check was not cancelled: {finished:?}"),
+                () = appeared => {}
+            }
+            let mut left = usize::MAX;
+            for _ in 0..100 {
+                left = scratch_databases().await;
+                if left == 0 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert_eq!(
+                left, 0,
+                "the cancelled check's scratch database was dropped"
+            );
         })
         .await;
     }
@@ -221,6 +301,7 @@ mod postgres {
     /// expected schema in: the error says so and what to grant.
     #[tokio::test]
     async fn a_role_without_createdb_gets_a_clear_error() {
+        let _serial = SERIAL.lock().await;
         with_postgres_database(|url| async move {
             interface(&url).upgrade("head").await.unwrap();
             let role = format!("flowdb_check_role_{}", std::process::id());

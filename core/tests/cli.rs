@@ -432,6 +432,7 @@ fn upgrading_a_read_only_sqlite_file_fails_clearly() {
     );
 }
 
+#[cfg(unix)]
 /// `flowdb` as a user whom file modes bind: as root (CI), the `nobody` account through
 /// `setpriv`; otherwise the current user.
 fn flowdb_unprivileged(home: &std::path::Path) -> Command {
@@ -456,6 +457,7 @@ fn flowdb_unprivileged(home: &std::path::Path) -> Command {
     command
 }
 
+#[cfg(unix)]
 fn set_mode(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -464,6 +466,7 @@ fn set_mode(path: &std::path::Path, mode: u32) {
 /// A read-only directory: no database file can be created in it, and an existing one cannot
 /// be migrated (SQLite's WAL needs its `-wal` and `-shm` files beside it). Both fail with the
 /// path and what to fix, and leave the file as it was.
+#[cfg(unix)]
 #[test]
 fn upgrading_in_a_read_only_directory_fails_clearly() {
     let root = temp_dir("cli-read-only-dir");

@@ -98,3 +98,48 @@ async fn a_temporary_configuration_builds_its_interface() {
     assert_eq!(provided.config(), &config);
     assert!(provided.is_db_connectable().await);
 }
+
+/// Closing an interface checkpoints SQLite's write-ahead log, fails later queries through it
+/// clearly, and leaves the configuration usable: the next interface opens a new pool.
+#[tokio::test]
+async fn a_closed_interface_is_replaced_not_reused() {
+    let config = sqlite_config("close");
+    let path = config
+        .url()
+        .strip_prefix("sqlite+aiosqlite:///")
+        .unwrap()
+        .to_owned();
+    let first = DbInterface::with_registry(config.clone(), registry()).unwrap();
+    let session = first.session().await.unwrap();
+    session
+        .execute("CREATE TABLE t (x INTEGER)", vec![])
+        .await
+        .unwrap();
+    assert!(std::path::Path::new(&format!("{path}-wal")).exists());
+
+    first.close().await;
+    assert!(
+        !std::path::Path::new(&format!("{path}-wal")).exists(),
+        "closing checkpointed the log into the file"
+    );
+    let err = session
+        .execute("INSERT INTO t VALUES (1)", vec![])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("closed"), "{err}");
+
+    let second = DbInterface::with_registry(config, registry()).unwrap();
+    assert!(!Arc::ptr_eq(&first, &second), "a new interface");
+    assert!(!Arc::ptr_eq(
+        &first.database().await.unwrap(),
+        &second.database().await.unwrap()
+    ));
+    let inserted = second
+        .session()
+        .await
+        .unwrap()
+        .execute("INSERT INTO t VALUES (1)", vec![])
+        .await
+        .unwrap();
+    assert_eq!(inserted, 1);
+}

@@ -291,6 +291,14 @@ async fn check(
             "drift": drift,
         });
         println!("{}", serde_json::to_string_pretty(&document)?);
+    } else if drift.is_unadopted_prefect_database() {
+        println!(
+            "{url}: the schema is Prefect's at alembic revision {}, exactly what the migrations \
+             build at {}; flowdb has not adopted it yet: `flowdb database upgrade` records it \
+             without running any DDL",
+            drift.alembic_revision.as_deref().unwrap_or("?"),
+            drift.head.as_deref().unwrap_or("base")
+        );
     } else if drift.is_clean() {
         println!(
             "{url}: no drift; the schema is what the migrations build at {} and all {} models match it",

@@ -15,7 +15,7 @@ pub(crate) const JSON_SCHEMA_VERSION: u32 = 1;
 
 const EXIT_CODES: &str = "Exit codes: 0 success, 1 unexpected error, 2 bad command line, \
 3 bad configuration (setting, config file, malformed URL), 4 plugin problem (no plugin for the \
-scheme, plugin failed to load, unknown plugin), 5 database problem (unreachable, credentials, \
+scheme, plugin failed to load or cannot do what was asked, unknown plugin), 5 database problem (unreachable, credentials, \
 timeout, failed statement), 6 schema drift found by `database check`.";
 
 /// flowdb: the database layer of a workflow-orchestration server, dialects as plugins.
@@ -121,13 +121,15 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
     }
     match err.downcast_ref::<Error>() {
         Some(Error::Settings(_) | Error::InvalidUrl { .. } | Error::Home { .. }) => 3,
-        Some(Error::NoPlugin { .. }) => 4,
+        Some(Error::NoPlugin { .. } | Error::Unsupported { .. }) => 4,
+        Some(Error::ScratchDatabase { .. }) => 5,
         Some(Error::Plugin { error: source, .. })
             if matches!(
                 source.kind,
                 flowdb::ErrorKind::PANIC
                     | flowdb::ErrorKind::POISONED
                     | flowdb::ErrorKind::SHUT_DOWN
+                    | flowdb::ErrorKind::UNSUPPORTED
             ) =>
         {
             4

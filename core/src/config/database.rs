@@ -67,6 +67,8 @@ fn pool_cache() -> &'static Mutex<HashMap<PoolKey, Weak<Database>>> {
 /// pool that is still open, as Prefect's engine cache does.
 pub struct Database {
     pool: PoolBox,
+    /// Set by [`Database::close`]: a closed pool is never handed out again by the cache.
+    closed: std::sync::atomic::AtomicBool,
     plugin: Arc<LoadedPlugin>,
     redacted_url: String,
 }
@@ -96,6 +98,7 @@ impl Database {
         let pool = into_result(&plugin, connect.await)?;
         let database = Arc::new(Database {
             pool,
+            closed: std::sync::atomic::AtomicBool::new(false),
             plugin,
             redacted_url: config.redacted_url(),
         });
@@ -103,7 +106,11 @@ impl Database {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         // Another task may have opened the same pool meanwhile; keep the first.
-        if let Some(open) = cache.get(&key).and_then(Weak::upgrade) {
+        if let Some(open) = cache
+            .get(&key)
+            .and_then(Weak::upgrade)
+            .filter(|open| !open.is_closed())
+        {
             return Ok(open);
         }
         cache.retain(|_, pool| pool.strong_count() > 0);
@@ -115,7 +122,14 @@ impl Database {
         let cache = pool_cache()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache.get(key).and_then(Weak::upgrade)
+        cache
+            .get(key)
+            .and_then(Weak::upgrade)
+            .filter(|open| !open.is_closed())
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The plugin serving this database.
@@ -177,6 +191,8 @@ impl Database {
 
     /// Closes every connection of the pool.
     pub async fn close(&self) {
+        self.closed
+            .store(true, std::sync::atomic::Ordering::Release);
         self.pool.close().await;
     }
 }

@@ -14,7 +14,8 @@ use uuid::Uuid;
 use crate::models::{ColumnKind, ColumnValue};
 use crate::value::{FromValue, Value, json_document, json_value};
 
-/// Keys of a document that this build does not model, kept as they were.
+/// Keys of a document that this build does not model, kept as they were. Never put a modelled
+/// field's key here: it would be written twice.
 pub type ExtraFields = BTreeMap<String, serde_json::Value>;
 
 /// How a run got to its state (`state_details` of `flow_run_state` and `task_run_state`).
@@ -34,11 +35,14 @@ pub struct StateDetails {
     pub flow_run_id: Option<Uuid>,
     pub task_run_id: Option<Uuid>,
     pub child_flow_run_id: Option<Uuid>,
+    #[serde(serialize_with = "pydantic_datetime")]
     pub scheduled_time: Option<DateTime<Utc>>,
     pub cache_key: Option<String>,
+    #[serde(serialize_with = "pydantic_datetime")]
     pub cache_expiration: Option<DateTime<Utc>>,
     pub deferred: Option<bool>,
     pub untrackable_result: bool,
+    #[serde(serialize_with = "pydantic_datetime")]
     pub pause_timeout: Option<DateTime<Utc>>,
     pub pause_reschedule: bool,
     pub pause_key: Option<String>,
@@ -187,6 +191,22 @@ pub struct WorkPoolStorageConfiguration {
     pub extra: ExtraFields,
 }
 
+/// Writes a time as pydantic does in JSON mode: UTC as `Z`, and six fractional digits unless
+/// there is no fraction (`…T09:00:00Z`, `…T09:00:00.123000Z`), so a document flowdb rewrites
+/// reads the same to a byte-level comparison as one Prefect wrote.
+fn pydantic_datetime<S: serde::Serializer>(
+    at: &Option<DateTime<Utc>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match at {
+        None => serializer.serialize_none(),
+        Some(at) if at.timestamp_subsec_micros() == 0 => {
+            serializer.collect_str(&at.format("%Y-%m-%dT%H:%M:%SZ"))
+        }
+        Some(at) => serializer.collect_str(&at.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
+    }
+}
+
 macro_rules! json_documents {
     ($($ty:ty),* $(,)?) => {$(
         impl ColumnValue for $ty {
@@ -218,7 +238,8 @@ json_documents!(
 mod tests {
     use super::*;
 
-    /// What Prefect 3.9.1 writes (`model_dump_json()` of its pydantic schemas).
+    /// Prefect 3.9.1's JSON for its documents (`model_dump_json()` of its pydantic schemas; on
+    /// SQLite its ORM stores `json.dumps` of the same values, with spaces after separators).
     const PREFECT_STATE_DETAILS: &str = r#"{"flow_run_id":"00000000-0000-0000-0000-000000000001","task_run_id":null,"child_flow_run_id":null,"scheduled_time":"2026-11-30T09:00:00.123456Z","cache_key":null,"cache_expiration":null,"deferred":false,"untrackable_result":false,"pause_timeout":null,"pause_reschedule":false,"pause_key":null,"run_input_keyset":{"a":"b"},"refresh_cache":null,"retriable":null,"transition_id":null,"task_parameters_id":null,"traceparent":null,"deployment_concurrency_lease_id":null}"#;
     const PREFECT_FLOW_RUN_POLICY: &str = r#"{"max_retries":0,"retry_delay_seconds":0.0,"retries":2,"retry_delay":null,"pause_keys":["p1"],"resuming":false,"retry_type":null}"#;
     const PREFECT_TASK_RUN_POLICY: &str = r#"{"max_retries":0,"retry_delay_seconds":0.0,"retries":3,"retry_delay":[1,2],"retry_jitter_factor":null}"#;
@@ -248,6 +269,34 @@ mod tests {
             PREFECT_TASK_RUN_POLICY
         );
         assert_eq!(rewrite::<CreatedBy>(PREFECT_CREATED_BY), PREFECT_CREATED_BY);
+    }
+
+    #[test]
+    fn times_are_written_as_pydantic_writes_them() {
+        // pydantic's output for 0, 123 000 and 5 microseconds past the second.
+        for (micros, prefect) in [
+            (0, "2026-11-30T09:00:00Z"),
+            (123_000, "2026-11-30T09:00:00.123000Z"),
+            (5, "2026-11-30T09:00:00.000005Z"),
+        ] {
+            let details = StateDetails {
+                scheduled_time: DateTime::from_timestamp_micros(1_796_029_200_000_000 + micros),
+                ..StateDetails::default()
+            };
+            let Value::Json(json) = details.to_value() else {
+                panic!("not JSON")
+            };
+            assert!(
+                json.contains(&format!(r#""scheduled_time":"{prefect}""#)),
+                "{json}"
+            );
+        }
+        // Another offset, as Prefect may have written it, is read as the same instant.
+        let offset = StateDetails::from_value(&Value::Json(
+            r#"{"scheduled_time": "2026-11-30T14:30:00+05:30"}"#.into(),
+        ))
+        .unwrap();
+        assert_eq!(offset.scheduled_time.unwrap().timestamp(), 1_796_029_200);
     }
 
     #[test]

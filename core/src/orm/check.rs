@@ -7,6 +7,8 @@
 //! through the plugin, and compares the snapshots line by line.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
@@ -24,6 +26,9 @@ pub struct SchemaDrift {
     pub head: Option<String>,
     /// Migrations this build has that the database has not recorded.
     pub pending: Vec<MigrationInfo>,
+    /// Prefect's `alembic_version`, if the database has one. With nothing recorded by flowdb
+    /// and no other drift, the database is Prefect's own, which `upgrade` adopts without DDL.
+    pub alembic_revision: Option<String>,
     /// Snapshot lines the migrations build that the database lacks (or has otherwise).
     pub missing: Vec<String>,
     /// Snapshot lines the database has that the migrations do not build.
@@ -57,14 +62,15 @@ impl DbInterface {
     /// `CREATEDB` gets [`Error::ScratchDatabase`].
     pub async fn check_schema(&self) -> Result<SchemaDrift> {
         let status = self.migration_status().await?;
-        let live = without_bookkeeping(self.schema_snapshot().await?);
-        let expected = without_bookkeeping(self.reference_snapshot().await?);
+        let live = comparable(self.schema_snapshot().await?);
+        let expected = comparable(self.reference_snapshot().await?);
 
         let live_set: BTreeSet<&String> = live.iter().collect();
         let expected_set: BTreeSet<&String> = expected.iter().collect();
         Ok(SchemaDrift {
             head: status.head,
             pending: status.pending,
+            alembic_revision: status.alembic_revision,
             missing: expected_set
                 .difference(&live_set)
                 .map(|line| (*line).clone())
@@ -79,52 +85,115 @@ impl DbInterface {
 
     /// The snapshot of a scratch database migrated to head.
     async fn reference_snapshot(&self) -> Result<Vec<String>> {
-        // Unique enough without a random-number dependency: two checks of one process do not
-        // start in the same nanosecond.
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_nanos());
-        let name = format!("flowdb_check_{}_{nanos}", std::process::id());
         let file_based = self
             .plugin()
             .description()
             .capabilities
             .iter()
             .any(|capability| capability.as_str() == "file");
-        let url = crate::url::scratch_url(self.config().url(), file_based, &name)?;
-        let scratch_error = |reason: String| Error::ScratchDatabase {
-            url: crate::url::redact_url(&url),
-            reason,
-        };
+        let url = crate::url::scratch_url(self.config().url(), file_based, &scratch_name())?;
+        let redacted = crate::url::redact_url(&url);
         let config = DatabaseConfig {
-            connection_url: SecretString::new(url.clone()),
+            connection_url: SecretString::new(url),
+            // Snapshot lines name no schema, so the scratch database's default schema serves
+            // whatever schema the live database uses (one the scratch database would lack).
+            search_path: None,
             ..self.config().clone()
         };
-        let scratch = DbInterface::uncached(config, std::sync::Arc::clone(self.plugin()))?;
+        let scratch = Arc::new(DbInterface::uncached(config, Arc::clone(self.plugin()))?);
         scratch
             .create_database()
             .await
-            .map_err(|err| scratch_error(err.to_string()))?;
+            .map_err(|err| Error::ScratchDatabase {
+                url: redacted.clone(),
+                reason: format!(
+                    "{err}; checking needs the right to create a database there (PostgreSQL: a \
+                     role with CREATEDB)"
+                ),
+            })?;
+        let mut guard = DropOnCancel(Some(Arc::clone(&scratch)));
         let built = async {
             scratch.upgrade("head").await?;
             scratch.schema_snapshot().await
         }
         .await;
-        // Dropped whatever happened; a failure to drop is reported only if nothing else failed.
+        guard.0 = None;
         let dropped = scratch.drop_database().await;
-        let snapshot = built.map_err(|err| scratch_error(err.to_string()))?;
+        let snapshot = built.map_err(|err| Error::ScratchDatabase {
+            url: redacted.clone(),
+            reason: format!("building the schema at head failed: {err}"),
+        })?;
+        // The answer stands; only the leftover needs saying, where the operator will see it.
         if let Err(err) = dropped {
-            tracing::warn!(url = %crate::url::redact_url(&url), error = %err, "could not drop the scratch database");
+            tracing::error!(url = %redacted, error = %err, "could not drop the scratch database; drop it by hand");
         }
         Ok(snapshot)
     }
 }
 
-/// Drops the lines of flowdb's bookkeeping table: a database Prefect created has none until
-/// flowdb adopts it, and its absence is reported as pending migrations instead.
-fn without_bookkeeping(lines: Vec<String>) -> Vec<String> {
+/// A name no other check uses: the process id, a per-process counter and the time (the counter
+/// alone would repeat across processes that reuse a pid; the time alone can step back).
+fn scratch_name() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_micros());
+    format!(
+        "flowdb_check_{}_{}_{micros}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Drops the scratch database if the check is cancelled midway (a host's timeout dropping the
+/// future): the drop runs as a task on the current runtime. A process killed outright still
+/// leaves it behind, named `flowdb_check_<pid>_…`.
+struct DropOnCancel(Option<Arc<DbInterface>>);
+
+impl Drop for DropOnCancel {
+    fn drop(&mut self) {
+        let Some(scratch) = self.0.take() else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if let Err(err) = scratch.drop_database().await {
+                        tracing::error!(error = %err, "could not drop the scratch database of a cancelled check");
+                    }
+                });
+            }
+            Err(_) => tracing::error!(
+                url = %scratch.config().redacted_url(),
+                "a cancelled check left its scratch database; drop it by hand"
+            ),
+        }
+    }
+}
+
+impl SchemaDrift {
+    /// True when the only difference is that flowdb has not adopted a database Prefect
+    /// migrated: its schema is right, and `upgrade` records it without running any DDL.
+    pub fn is_unadopted_prefect_database(&self) -> bool {
+        self.alembic_revision.is_some()
+            && !self.pending.is_empty()
+            && self.missing.is_empty()
+            && self.unexpected.is_empty()
+            && self.model_mismatches.is_empty()
+    }
+}
+
+/// The lines worth comparing. Without flowdb's bookkeeping table: a database Prefect created
+/// has none until flowdb adopts it, and that shows as pending migrations instead. Extension
+/// versions are left out: they follow the server's packages (a `pg_upgrade`d database keeps an
+/// older one), and no migration can change them.
+fn comparable(lines: Vec<String>) -> Vec<String> {
     lines
         .into_iter()
+        .map(|line| match line.strip_prefix("extension ") {
+            Some(rest) => format!("extension {}", rest.split(' ').next().unwrap_or_default()),
+            None => line,
+        })
         .filter(|line| {
             let object = line.split(' ').nth(1).unwrap_or_default();
             let table = object.split(['.', '(']).next().unwrap_or_default();
@@ -263,19 +332,21 @@ mod tests {
     }
 
     #[test]
-    fn bookkeeping_lines_are_left_out() {
-        let kept = without_bookkeeping(lines(
+    fn bookkeeping_lines_and_extension_versions_are_left_out() {
+        let kept = comparable(lines(
             "table flowdb_migrations\n\
              column flowdb_migrations.version type=x nullable=no default=NULL\n\
              fk flowdb_migrations(a) -> b(c) on_delete=CASCADE on_update=NO ACTION name=-\n\
              table flow\n\
-             fk flow(a) -> flowdb_migrations(c) on_delete=CASCADE on_update=NO ACTION name=-",
+             fk flow(a) -> flowdb_migrations(c) on_delete=CASCADE on_update=NO ACTION name=-\n\
+             extension pg_trgm version=1.6",
         ));
         assert_eq!(
             kept,
             [
                 "table flow",
-                "fk flow(a) -> flowdb_migrations(c) on_delete=CASCADE on_update=NO ACTION name=-"
+                "fk flow(a) -> flowdb_migrations(c) on_delete=CASCADE on_update=NO ACTION name=-",
+                "extension pg_trgm",
             ]
         );
     }

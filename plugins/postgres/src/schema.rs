@@ -8,7 +8,7 @@
 use flowdb_plugin_sdk::schema::{finish_snapshot, normalize_whitespace as norm};
 use sqlx::PgPool;
 
-use crate::error::{Result, from_sqlx};
+use crate::error::{Error, ErrorExt as _, Result, from_sqlx};
 
 /// Each branch yields finished lines; the key-column lists use `unnest … with ordinality` so
 /// that multi-column keys keep their declared order.
@@ -111,6 +111,17 @@ select 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.o
 /// Every table, column, key, index, foreign key, check, enum, extension, trigger, view,
 /// sequence and function of the current schema.
 pub(crate) async fn snapshot(pool: &PgPool) -> Result<Vec<String>> {
+    let schema: Option<String> = sqlx::query_scalar("select current_schema()")
+        .fetch_one(pool)
+        .await
+        .map_err(from_sqlx)?;
+    if schema.is_none() {
+        return Err(Error::invalid_argument(
+            "no schema is selected: no schema of the search_path exists in this database; \
+             create it or fix PREFECT_API_DATABASE_SEARCH_PATH"
+                .to_owned(),
+        ));
+    }
     let lines: Vec<Option<String>> = sqlx::query_scalar(SNAPSHOT_SQL)
         .fetch_all(pool)
         .await

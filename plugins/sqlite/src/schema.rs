@@ -19,7 +19,7 @@ pub(crate) async fn snapshot(pool: &SqlitePool) -> Result<Vec<String>> {
     let conn = &mut *conn;
     let tables: Vec<(String, String)> = sqlx::query_as(
         "select name, sql from sqlite_master \
-         where type = 'table' and name not like 'sqlite_%' order by name",
+         where type = 'table' and substr(name, 1, 7) <> 'sqlite_' order by name",
     )
     .fetch_all(&mut *conn)
     .await
@@ -230,9 +230,10 @@ impl TableText {
     }
 }
 
-/// `CHECK` constraints written inside a column definition.
+/// `CHECK` constraints written inside a column definition (never inside its quoted text, such
+/// as a `DEFAULT 'CHECK (x)'`).
 fn inline_checks(column: &str) -> Vec<(Option<String>, String)> {
-    let upper = column.to_ascii_uppercase();
+    let upper = blank_quoted(&column.to_ascii_uppercase());
     let mut checks = Vec::new();
     let mut from = 0;
     while let Some(found) = upper[from..].find("CHECK") {
@@ -260,9 +261,34 @@ fn inline_checks(column: &str) -> Vec<(Option<String>, String)> {
     checks
 }
 
+/// `text` with the inside of every quoted string or identifier replaced by spaces, so that a
+/// keyword search skips them; byte offsets stay the same.
+fn blank_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote = None;
+    for ch in text.chars() {
+        match quote {
+            Some(close) if ch == close => {
+                quote = None;
+                out.push(ch);
+            }
+            Some(_) => out.extend(std::iter::repeat_n(' ', ch.len_utf8())),
+            None => {
+                quote = match ch {
+                    '\'' | '"' | '`' => Some(ch),
+                    '[' => Some(']'),
+                    _ => None,
+                };
+                out.push(ch);
+            }
+        }
+    }
+    out
+}
+
 /// An index's key expressions and partial-index predicate, from its `CREATE INDEX` text.
 fn index_parts(sql: &str) -> (String, Option<String>) {
-    let upper = sql.to_ascii_uppercase();
+    let upper = blank_quoted(&sql.to_ascii_uppercase());
     let Some(on) = find_keyword(&upper, "ON") else {
         return (String::new(), None);
     };
@@ -374,6 +400,7 @@ fn balanced_from(text: &str, start: usize) -> Option<(&str, usize)> {
         }
         match ch {
             '\'' | '"' | '`' => quote = Some(ch),
+            '[' => quote = Some(']'),
             '(' => depth += 1,
             ')' => {
                 depth -= 1;
@@ -453,6 +480,18 @@ mod tests {
     fn a_column_named_like_a_keyword_is_not_a_check() {
         let text = TableText::parse("CREATE TABLE t (checksum VARCHAR NOT NULL, x INT)");
         assert!(text.checks.is_empty());
+    }
+
+    #[test]
+    fn quoted_text_is_not_searched_for_keywords() {
+        let text = TableText::parse(
+            "CREATE TABLE t (a VARCHAR DEFAULT 'CHECK (a > 0)', [b (x] INT CHECK (b > 1))",
+        );
+        assert_eq!(text.checks, [(None, "CHECK (b > 1)".to_owned())]);
+        assert_eq!(
+            index_parts("CREATE INDEX \"ix on (t\" ON t (a) WHERE a <> ' ON x'"),
+            ("a".to_owned(), Some("a <> ' ON x'".to_owned()))
+        );
     }
 
     #[test]
