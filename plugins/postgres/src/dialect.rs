@@ -48,15 +48,29 @@ impl Dialect for PgDialect {
             .acquire_timeout(acquire_timeout)
             // Prefect's pool_pre_ping: check a connection before handing it out.
             .test_before_acquire(true);
-        // One direct connection first: sqlx's pool retries refused connections until its
-        // acquire timeout, which would turn "connection refused" into a slow, vague timeout.
-        let first: PgConnection =
-            within(connect_timeout(&options), &connect, connect.connect()).await?;
-        let _ = first.close().await;
-        Ok(PgPoolHandle::new(
-            pool_options.connect_lazy_with(connect),
-            max,
-        ))
+        let timeout = connect_timeout(&options);
+        // A bare TCP connect first: sqlx's pool retries a refused connection until its acquire
+        // timeout, which would turn "connection refused" into a slow, vague timeout. (A Unix
+        // socket that is missing fails at once, without retries.)
+        if connect.get_socket().is_none() {
+            let address = (connect.get_host().to_owned(), connect.get_port());
+            within(timeout, &connect, async {
+                tokio::net::TcpStream::connect(address)
+                    .await
+                    .map_err(sqlx::Error::Io)
+            })
+            .await?;
+        }
+        // Then the pool opens its first connection and keeps it, so a wrong password or a
+        // missing database fails here, and the handshake (TLS included) is paid once, not
+        // twice as with a throwaway probe connection.
+        let pool = within(
+            timeout,
+            &connect,
+            pool_options.connect_with(connect.clone()),
+        )
+        .await?;
+        Ok(PgPoolHandle::new(pool, max))
     }
 
     async fn create_database(options: ConnectOptions) -> Result<()> {
