@@ -60,13 +60,13 @@ pub fn parse_scheme(url: &str) -> Result<UrlScheme, Error> {
 /// use flowdb::url::redact_url;
 /// assert_eq!(redact_url("postgresql://me:s3cret@db/x"), "postgresql://me:***@db/x");
 /// assert_eq!(redact_url("sqlite:///x.db"), "sqlite:///x.db");
+/// assert_eq!(redact_url("postgresql://me:p/w@db/x"), "postgresql://me:***@db/x");
 /// ```
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
+    let (authority, tail) = rest.split_at(authority_end(rest));
     let Some((userinfo, host)) = authority.rsplit_once('@') else {
         return url.to_owned();
     };
@@ -95,11 +95,9 @@ pub fn redact_url(url: &str) -> String {
 /// assert!(file.starts_with("sqlite+aiosqlite:////") && file.ends_with("/tmp1.db"));
 /// ```
 pub fn scratch_url(url: &str, file_based: bool, name: &str) -> Result<String, Error> {
-    let (scheme, rest) = match url.split_once("://") {
-        Some(parts) => parts,
-        None if url.starts_with("sqlite::memory:") => ("sqlite", ""),
-        None => return Err(parse_scheme(url).err().unwrap_or_else(|| invalid_url(url))),
-    };
+    parse_scheme(url)?;
+    // The one scheme-only form `parse_scheme` accepts is sqlx's `sqlite::memory:`.
+    let (scheme, rest) = url.split_once("://").unwrap_or(("sqlite", ""));
     if file_based {
         let path = std::env::temp_dir().join(format!("{name}.db"));
         let path = path.to_str().ok_or_else(|| Error::InvalidUrl {
@@ -109,22 +107,20 @@ pub fn scratch_url(url: &str, file_based: bool, name: &str) -> Result<String, Er
         // `scheme:///` + an absolute path: the four-slash form of an absolute SQLite path.
         return Ok(format!("{scheme}:///{path}"));
     }
-    // The host starts after the last `@`: a password may hold `/` or `?` (SQLAlchemy takes
-    // them unencoded).
-    let host_start = rest.rfind('@').map_or(0, |at| at + 1);
-    let authority_end = rest[host_start..]
-        .find(['/', '?'])
-        .map_or(rest.len(), |end| host_start + end);
-    let authority = &rest[..authority_end];
-    let query = rest[authority_end..]
-        .find('?')
-        .map_or("", |at| &rest[authority_end + at..]);
+    let (authority, tail) = rest.split_at(authority_end(rest));
+    let query = tail.find('?').map_or("", |at| &tail[at..]);
     Ok(format!("{scheme}://{authority}/{name}{query}"))
 }
 
-fn invalid_url(url: &str) -> Error {
-    Error::InvalidUrl {
-        url: redact_url(url),
-        reason: "expected `scheme://…`".into(),
+/// Where the authority (`user:password@host:port`) of the part after `://` ends. The host
+/// starts after the last `@`: a password may hold `/` or `?`, which SQLAlchemy takes unencoded.
+fn authority_end(rest: &str) -> usize {
+    // `sqlite:///path`: no authority, and an `@` in the path is not a password's end.
+    if rest.starts_with('/') {
+        return 0;
     }
+    let host_start = rest.rfind('@').map_or(0, |at| at + 1);
+    rest[host_start..]
+        .find(['/', '?'])
+        .map_or(rest.len(), |end| host_start + end)
 }

@@ -138,7 +138,7 @@ into_value! {
     uuid::Uuid => |v| Value::Uuid(v.into_bytes()),
     DateTime<Utc> => |v| Value::Timestamp(v.timestamp_micros()),
     Interval => |v| Value::Interval(v.0.num_microseconds().unwrap_or(i64::MAX)),
-    Json => |v| Value::Json(v.0.to_string().into()),
+    Json => |v| json_value(&v.0),
 }
 
 impl<T: IntoValue> IntoValue for Option<T> {
@@ -277,12 +277,7 @@ impl FromValue for Interval {
 
 impl FromValue for Json {
     fn from_value(value: &Value) -> Result<Self, String> {
-        match value {
-            Value::Json(text) | Value::Text(text) => serde_json::from_str(text)
-                .map(Json)
-                .map_err(|err| format!("not valid JSON: {err}")),
-            other => mismatch(other, "JSON"),
-        }
+        json_document(value).map(Json)
     }
 }
 

@@ -7,7 +7,6 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 
 use common::{interface, temp_dir, with_postgres_database};
 use flowdb::orm::BOOKKEEPING_TABLE;
@@ -70,18 +69,26 @@ async fn assert_no_scratch_left(db: &DbInterface, pid: u32) {
             .collect();
         assert!(left.is_empty(), "scratch files left: {left:?}");
     } else {
-        let rows = db
-            .session()
-            .await
-            .unwrap()
-            .fetch_all(
-                "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
-                flowdb::params![prefix],
-            )
-            .await
-            .unwrap();
-        assert_eq!(rows.len(), 0, "scratch databases left");
+        assert_eq!(
+            postgres_scratch_databases(db, pid).await,
+            0,
+            "scratch databases left"
+        );
     }
+}
+
+/// How many scratch databases of process `pid` the PostgreSQL server has.
+async fn postgres_scratch_databases(db: &DbInterface, pid: u32) -> usize {
+    db.session()
+        .await
+        .unwrap()
+        .fetch_all(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+            flowdb::params![format!("flowdb_check_{pid}_")],
+        )
+        .await
+        .unwrap()
+        .len()
 }
 
 async fn check_drift_is_reported(url: &str) {
@@ -254,23 +261,7 @@ mod postgres {
         with_postgres_database(|url| async move {
             let db = interface(&url);
             db.upgrade("head").await.unwrap();
-            let prefix = format!("flowdb_check_{}_", std::process::id());
-            let scratch_databases = || {
-                let db = Arc::clone(&db);
-                let prefix = prefix.clone();
-                async move {
-                    db.session()
-                        .await
-                        .unwrap()
-                        .fetch_all(
-                            "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
-                            flowdb::params![prefix],
-                        )
-                        .await
-                        .unwrap()
-                        .len()
-                }
-            };
+            let scratch_databases = || postgres_scratch_databases(&db, std::process::id());
             // Cancel the check once its scratch database exists, while it is being migrated.
             let appeared = async {
                 while scratch_databases().await == 0 {

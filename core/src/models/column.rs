@@ -100,7 +100,7 @@ column_value! {
     i64, BigInt => |v| Value::Int64(*v),
     f64, Float => |v| Value::Float64(*v),
     bool, Boolean => |v| Value::Bool(*v),
-    Json, Json => |v| Value::Json(v.0.to_string().into()),
+    Json, Json => |v| crate::value::json_value(&v.0),
 }
 
 impl<T: serde::Serialize + serde::de::DeserializeOwned> ColumnValue for TypedJson<T> {

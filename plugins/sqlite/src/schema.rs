@@ -389,22 +389,14 @@ fn balanced_from(text: &str, start: usize) -> Option<(&str, usize)> {
         return None;
     }
     let mut depth = 0usize;
-    let mut quote = None;
-    for (offset, ch) in text[start..].char_indices() {
-        let at = start + offset;
-        if let Some(close) = quote {
-            if ch == close {
-                quote = None;
-            }
-            continue;
-        }
-        match ch {
-            '\'' | '"' | '`' => quote = Some(ch),
-            '[' => quote = Some(']'),
-            '(' => depth += 1,
-            ')' => {
+    // `blank_quoted` keeps byte offsets, so positions found in it index `text` too.
+    for (offset, byte) in blank_quoted(&text[start..]).bytes().enumerate() {
+        match byte {
+            b'(' => depth += 1,
+            b')' => {
                 depth -= 1;
                 if depth == 0 {
+                    let at = start + offset;
                     return Some((&text[start + 1..at], at));
                 }
             }
@@ -417,33 +409,22 @@ fn balanced_from(text: &str, start: usize) -> Option<(&str, usize)> {
 /// Splits a table body on the commas outside parentheses and quotes; each part trimmed.
 fn split_top_level(body: &str) -> Vec<String> {
     let mut parts = Vec::new();
-    let mut current = String::new();
     let mut depth = 0i32;
-    let mut quote = None;
-    for ch in body.chars() {
-        if let Some(close) = quote {
-            current.push(ch);
-            if ch == close {
-                quote = None;
-            }
-            continue;
-        }
-        match ch {
-            '\'' | '"' | '`' => quote = Some(ch),
-            '[' => quote = Some(']'),
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(current.trim().to_owned());
-                current.clear();
-                continue;
+    let mut from = 0;
+    for (at, byte) in blank_quoted(body).bytes().enumerate() {
+        match byte {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b',' if depth == 0 => {
+                parts.push(body[from..at].trim().to_owned());
+                from = at + 1;
             }
             _ => {}
         }
-        current.push(ch);
     }
-    if !current.trim().is_empty() {
-        parts.push(current.trim().to_owned());
+    let last = body[from..].trim();
+    if !last.is_empty() {
+        parts.push(last.to_owned());
     }
     parts
 }
