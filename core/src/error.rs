@@ -76,6 +76,52 @@ pub enum Error {
         reason: String,
     },
 
+    /// The flow run does not exist.
+    #[error("flow run {id} not found")]
+    FlowRunNotFound {
+        /// The run asked for.
+        id: uuid::Uuid,
+    },
+
+    /// A state change expected the run in another state than the one it is in: another
+    /// writer moved it first. Nothing was written.
+    #[error(
+        "flow run {flow_run_id} is in state {} (state id {}), not the expected {expected}; nothing was changed",
+        current_state_type.map_or("none", |state| state.as_str()),
+        current_state_id.map_or_else(|| "none".to_owned(), |id| id.to_string())
+    )]
+    StateConflict {
+        /// The run.
+        flow_run_id: uuid::Uuid,
+        /// What the caller expected, in words.
+        expected: String,
+        /// The run's current state type.
+        current_state_type: Option<crate::models::StateType>,
+        /// The run's current state id.
+        current_state_id: Option<uuid::Uuid>,
+    },
+
+    /// A flow run's graph has more nodes than the caller allowed (Prefect's
+    /// `FlowRunGraphTooLarge`).
+    #[error("the graph of flow run {flow_run_id} has more than {max_nodes} nodes")]
+    FlowRunGraphTooLarge {
+        /// The run.
+        flow_run_id: uuid::Uuid,
+        /// The limit.
+        max_nodes: i64,
+    },
+
+    /// An argument of a typed operation is out of its range.
+    #[error("{operation}: `{argument}` {reason}")]
+    InvalidArgument {
+        /// The operation.
+        operation: &'static str,
+        /// The argument.
+        argument: &'static str,
+        /// What is wrong and what is accepted.
+        reason: String,
+    },
+
     /// The plugin declares no such capability or entry point.
     #[error("{plugin}: {what} is not supported by this plugin")]
     Unsupported {

@@ -88,7 +88,7 @@ impl DbInterface {
     ) -> Result<DbInterface> {
         let scheme = parse_scheme(config.url())?;
         let module = plugin.module();
-        let queries = match (module.query_components())() {
+        let queries = match (module.query_components())(config.connect_options()) {
             RResult::ROk(queries) => QueryComponents::new(queries, plugin.name()),
             RResult::RErr(err) => return Err(Error::plugin(plugin.name(), err)),
         };

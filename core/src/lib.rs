@@ -26,6 +26,7 @@ mod dependencies;
 mod error;
 mod interface;
 pub mod models;
+pub mod orchestration;
 pub mod orm;
 pub mod plugin;
 pub mod queries;
@@ -40,4 +41,6 @@ pub use crate::dependencies::{
 };
 pub use crate::error::{Error, Result};
 pub use crate::interface::DbInterface;
-pub use flowdb_abi::{ErrorKind, PluginError, ServerInfo};
+pub use flowdb_abi::{
+    ComponentInfo, ComponentKind, ErrorKind, ParameterInfo, PluginError, ServerInfo, ValueKind,
+};

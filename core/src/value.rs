@@ -139,6 +139,12 @@ into_value! {
     DateTime<Utc> => |v| Value::Timestamp(v.timestamp_micros()),
     Interval => |v| Value::Interval(v.0.num_microseconds().unwrap_or(i64::MAX)),
     Json => |v| json_value(&v.0),
+    Vec<uuid::Uuid> => |v| Value::UuidList(v.iter().map(|id| id.into_bytes()).collect()),
+    &[uuid::Uuid] => |v| Value::UuidList(v.iter().map(|id| id.into_bytes()).collect()),
+    Vec<String> => |v| Value::TextList(v.iter().map(|item| item.as_str().into()).collect()),
+    Vec<&str> => |v| Value::TextList(v.iter().map(|item| (*item).into()).collect()),
+    Vec<i64> => |v| Value::Int64List(v.into()),
+    &uuid::Uuid => |v| Value::Uuid(v.into_bytes()),
 }
 
 impl<T: IntoValue> IntoValue for Option<T> {
@@ -300,6 +306,16 @@ impl Rows {
     /// Wraps a row set as a plugin returns it.
     pub fn new(set: RowSet) -> Rows {
         Rows { set }
+    }
+
+    /// No rows, no columns.
+    pub fn empty() -> Rows {
+        Rows {
+            set: RowSet {
+                columns: Default::default(),
+                values: Default::default(),
+            },
+        }
     }
 
     /// The column names.

@@ -27,7 +27,12 @@ fn missing_library_file() {
     write_manifest(
         &dir,
         "ghost",
-        &manifest_body("ghost", &["ghost"], "0.1.0", &dir.join("libghost.so")),
+        &manifest_body(
+            "ghost",
+            &["ghost"],
+            flowdb_abi::ABI_VERSION,
+            &dir.join("libghost.so"),
+        ),
     );
     let report = only_report(&dir);
     assert_eq!(report.status, PluginStatus::Failed);
@@ -46,7 +51,7 @@ fn a_file_that_is_not_a_shared_library() {
     write_manifest(
         &dir,
         "fake",
-        &manifest_body("fake", &["fake"], "0.1.0", &fake),
+        &manifest_body("fake", &["fake"], flowdb_abi::ABI_VERSION, &fake),
     );
     let report = only_report(&dir);
     assert_eq!(report.status, PluginStatus::Failed);
@@ -72,7 +77,7 @@ fn a_library_without_our_root_module() {
     write_manifest(
         &dir,
         "libm",
-        &manifest_body("libm", &["libm"], "0.1.0", &libm),
+        &manifest_body("libm", &["libm"], flowdb_abi::ABI_VERSION, &libm),
     );
     let report = only_report(&dir);
     assert_eq!(report.status, PluginStatus::Failed);
@@ -118,6 +123,8 @@ fn a_plugin_built_against_a_newer_incompatible_sdk() {
 
 /// The manifest claims a compatible SDK, but the library itself was built against an older
 /// contract: abi_stable's version check in the host refuses it before any layout is trusted.
+/// The fixture is what a plugin built for ABI 0.1 looks like to this 0.2 host: refused, with
+/// the version it needs.
 #[test]
 fn a_library_built_against_an_older_abi_despite_its_manifest() {
     let dir = temp_dir("old-abi");
@@ -125,13 +132,16 @@ fn a_library_built_against_an_older_abi_despite_its_manifest() {
     write_manifest(
         &dir,
         "old",
-        &manifest_body("old", &["old"], "0.1.0", &library),
+        &manifest_body("old", &["old"], flowdb_abi::ABI_VERSION, &library),
     );
     let report = only_report(&dir);
     assert_eq!(report.status, PluginStatus::Incompatible, "{report:#?}");
     let reason = report.reason.unwrap();
     assert!(
-        reason.contains("built against flowdb-abi 0.0.9, incompatible with this host's 0.1.0"),
+        reason.contains(&format!(
+            "built against flowdb-abi 0.1.0, incompatible with this host's {}",
+            flowdb_abi::ABI_VERSION
+        )),
         "{reason}"
     );
 }
@@ -143,7 +153,7 @@ fn a_layout_mismatch_is_refused_with_the_first_error_block() {
     write_manifest(
         &dir,
         "foreign",
-        &manifest_body("foreign", &["foreign"], "0.1.0", &library),
+        &manifest_body("foreign", &["foreign"], flowdb_abi::ABI_VERSION, &library),
     );
     let report = only_report(&dir);
     assert_eq!(report.status, PluginStatus::Incompatible, "{report:#?}");
@@ -183,8 +193,16 @@ fn a_manifest_with_broken_toml() {
 #[test]
 fn a_manifest_missing_a_key() {
     let dir = temp_dir("missing-key");
-    let body = manifest_body("sqlite", &["sqlite"], "0.1.0", &sqlite_library())
-        .replace("sdk_version = \"0.1.0\"\n", "");
+    let body = manifest_body(
+        "sqlite",
+        &["sqlite"],
+        flowdb_abi::ABI_VERSION,
+        &sqlite_library(),
+    )
+    .replace(
+        &format!("sdk_version = \"{}\"\n", flowdb_abi::ABI_VERSION),
+        "",
+    );
     write_manifest(&dir, "sqlite", &body);
     let report = only_report(&dir);
     assert_eq!(report.status, PluginStatus::InvalidManifest);
@@ -195,8 +213,13 @@ fn a_manifest_missing_a_key() {
 #[test]
 fn a_manifest_with_an_unknown_manifest_version() {
     let dir = temp_dir("manifest-version");
-    let body = manifest_body("sqlite", &["sqlite"], "0.1.0", &sqlite_library())
-        .replace("manifest_version = 1", "manifest_version = 2");
+    let body = manifest_body(
+        "sqlite",
+        &["sqlite"],
+        flowdb_abi::ABI_VERSION,
+        &sqlite_library(),
+    )
+    .replace("manifest_version = 1", "manifest_version = 2");
     write_manifest(&dir, "sqlite", &body);
     let report = only_report(&dir);
     assert_eq!(report.status, PluginStatus::InvalidManifest);
@@ -214,12 +237,22 @@ fn two_plugins_claiming_one_scheme() {
     write_manifest(
         &first,
         "sqlite",
-        &manifest_body("sqlite", &["sqlite"], "0.1.0", &sqlite_library()),
+        &manifest_body(
+            "sqlite",
+            &["sqlite"],
+            flowdb_abi::ABI_VERSION,
+            &sqlite_library(),
+        ),
     );
     write_manifest(
         &second,
         "lite",
-        &manifest_body("sqlite", &["sqlite"], "0.1.0", &sqlite_library()),
+        &manifest_body(
+            "sqlite",
+            &["sqlite"],
+            flowdb_abi::ABI_VERSION,
+            &sqlite_library(),
+        ),
     );
     let registry =
         PluginRegistry::discover(SearchPath::explicit_only([first.clone(), second.clone()]));

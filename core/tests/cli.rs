@@ -135,7 +135,12 @@ fn a_panic_in_plugin_init_is_reported_not_fatal() {
     write_manifest(
         &extra,
         "misbehaving",
-        &manifest_body("misbehaving", &["misbehaving"], "0.1.0", &library),
+        &manifest_body(
+            "misbehaving",
+            &["misbehaving"],
+            flowdb_abi::ABI_VERSION,
+            &library,
+        ),
     );
     let output = flowdb(&home)
         .env("FLOWDB_MISBEHAVING_PANIC_IN_INIT", "1")
@@ -273,7 +278,7 @@ fn verbose_shows_the_full_layout_report() {
     write_manifest(
         &extra,
         "foreign",
-        &manifest_body("foreign", &["foreign"], "0.1.0", &library),
+        &manifest_body("foreign", &["foreign"], flowdb_abi::ABI_VERSION, &library),
     );
     let list = |verbose: bool| {
         let mut command = flowdb(&home);

@@ -66,7 +66,12 @@ async fn plugin_logs_reach_the_host_subscriber() {
     write_manifest(
         &dir,
         "misbehaving",
-        &manifest_body("misbehaving", &["misbehaving"], "0.1.0", &library),
+        &manifest_body(
+            "misbehaving",
+            &["misbehaving"],
+            flowdb_abi::ABI_VERSION,
+            &library,
+        ),
     );
     let registry = PluginRegistry::discover(SearchPath::explicit_only([dir]));
     let db =

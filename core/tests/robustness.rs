@@ -20,7 +20,12 @@ fn misbehaving_registry(label: &str) -> PluginRegistry {
     write_manifest(
         &dir,
         "misbehaving",
-        &manifest_body("misbehaving", &["misbehaving"], "0.1.0", &library),
+        &manifest_body(
+            "misbehaving",
+            &["misbehaving"],
+            flowdb_abi::ABI_VERSION,
+            &library,
+        ),
     );
     PluginRegistry::discover(SearchPath::explicit_only([dir]))
 }

@@ -15,7 +15,7 @@ use tokio::sync::Mutex;
 use crate::abi::{
     ConnectOptions, DatabasePool, DatabasePool_TO, DatabaseTransaction, DatabaseTransaction_TO,
     ErrorKind, ExecOutcome, PluginResult, PoolBox, PoolStatus, RowSet, ServerInfo, Statement,
-    TransactionBox, UnitOfWork,
+    StatementOutcome, TransactionBox, UnitOfWork,
 };
 use crate::error::{Error, ErrorExt, Result};
 use crate::orm::DialectOrm;
@@ -63,11 +63,13 @@ pub trait Dialect: Send + Sync + 'static {
         async { Err(Error::unsupported("drop_database")) }
     }
 
-    /// Tier 2: the dialect's query components.
-    fn query_components() -> Box<dyn DialectQueries> {
-        Box::new(crate::queries::NoQueryComponents {
+    /// Tier 2: the dialect's query components for an interface configured by `options`
+    /// (`sql_template_dir` in `options.extra` overrides SQL templates; see
+    /// [`crate::queries::Templates`]). The default has none.
+    fn query_components(_options: &ConnectOptions) -> Result<Box<dyn DialectQueries>> {
+        Ok(Box::new(crate::queries::NoQueryComponents {
             dialect: Self::NAME,
-        })
+        }))
     }
 
     /// Tier 3: the dialect's ORM configuration.
@@ -111,18 +113,18 @@ pub trait Pool: Send + Sync + 'static {
     /// The pool's connections right now.
     fn status(&self) -> PoolStatus;
 
-    /// Runs statements in one transaction and commits. The default uses
-    /// [`begin`](Pool::begin) and [`Transaction::execute`].
+    /// Runs statements in one transaction and commits, one outcome (rows included) per
+    /// statement. The default uses [`begin`](Pool::begin) and [`Transaction::run`].
     fn run_unit_of_work(
         &self,
         work: UnitOfWork,
-    ) -> impl Future<Output = Result<Vec<ExecOutcome>>> + Send + use<Self> {
+    ) -> impl Future<Output = Result<Vec<StatementOutcome>>> + Send + use<Self> {
         let begin = self.begin(work.with_for_update);
         async move {
             let mut transaction = begin.await?;
             let mut outcomes = Vec::with_capacity(work.statements.len());
             for statement in work.statements {
-                match transaction.execute(statement).await {
+                match transaction.run(statement).await {
                     Ok(outcome) => outcomes.push(outcome),
                     Err(err) => {
                         // The statement's error is the one worth reporting; a failed rollback
@@ -163,6 +165,26 @@ pub trait Transaction: Send + 'static {
         &mut self,
         statement: Statement,
     ) -> impl Future<Output = Result<RowSet>> + Send + '_;
+
+    /// Runs any statement and returns what it did: the rows it returned (if any) and the rows
+    /// it affected. The default runs it as a query and counts the rows, which suits statements
+    /// that return rows; a driver that reports both (sqlx's `fetch_many`) should override it.
+    fn run(
+        &mut self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<StatementOutcome>> + Send + '_ {
+        async move {
+            let rows = self.fetch_all(statement).await?;
+            let count = match rows.columns.len() {
+                0 => 0,
+                width => rows.values.len() / width,
+            };
+            Ok(StatementOutcome {
+                rows_affected: count as u64,
+                rows,
+            })
+        }
+    }
 
     /// Commits.
     fn commit(self) -> impl Future<Output = Result<()>> + Send;
@@ -217,7 +239,10 @@ impl<P: Pool> DatabasePool for ExportedPool<P> {
         self.call("fetch_all", |pool| pool.fetch_all(statement))
     }
 
-    fn run_unit_of_work(&self, work: UnitOfWork) -> FfiFuture<PluginResult<RVec<ExecOutcome>>> {
+    fn run_unit_of_work(
+        &self,
+        work: UnitOfWork,
+    ) -> FfiFuture<PluginResult<RVec<StatementOutcome>>> {
         self.call("run_unit_of_work", |pool| {
             let run = pool.run_unit_of_work(work);
             async move { run.await.map(RVec::from) }

@@ -89,9 +89,14 @@ extern "C" fn drop_database<D: Dialect>(options: ConnectOptions) -> FfiFuture<Pl
     guard_future("drop_database", || D::drop_database(options))
 }
 
-extern "C" fn query_components<D: Dialect>() -> RResult<QueryComponentsBox, PluginError> {
+extern "C" fn query_components<D: Dialect>(
+    options: ConnectOptions,
+) -> RResult<QueryComponentsBox, PluginError> {
     guard_sync("query_components", || {
-        Ok(crate::queries::export_queries(D::query_components()))
+        Ok(crate::queries::export_queries(
+            D::query_components(&options)?,
+            D::NAME,
+        ))
     })
     .into()
 }

@@ -107,8 +107,8 @@ pub mod prelude {
     pub use abi_stable::std_types::{ROption, RString, RVec};
 
     pub use crate::abi::{
-        ConnectOptions, ErrorKind, ExecOutcome, Migration, PoolStatus, RowSet, ServerInfo,
-        Statement, UnitOfWork, Value, ValueNE,
+        ComponentInfo, ConnectOptions, ErrorKind, ExecOutcome, Migration, PoolStatus, RowSet,
+        ServerInfo, Statement, StatementOutcome, UnitOfWork, Value, ValueNE,
     };
     pub use crate::config::{Dialect, Pool, Transaction};
     pub use crate::error::{Error, ErrorExt, Result};

@@ -70,7 +70,8 @@ pub struct TlsOptions {
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct Statement {
-    /// The SQL text, with the dialect's placeholders (`$1` on PostgreSQL, `?` on SQLite).
+    /// The SQL text. Placeholders are `$1`, `$2`, … on every dialect (`$n` is `params[n - 1]`;
+    /// see [the placeholder convention](crate::queries#placeholders)).
     pub sql: RString,
     /// The parameters, in placeholder order.
     pub params: RVec<Value_NE>,
@@ -88,6 +89,19 @@ pub struct UnitOfWork {
     /// Take the write lock up front (SQLite `BEGIN IMMEDIATE`); see
     /// [`DatabasePool::begin`].
     pub with_for_update: bool,
+}
+
+/// What one statement of a [`UnitOfWork`] did.
+///
+/// # Since
+/// ABI 0.2 (ABI 0.1 returned only the rows affected).
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, PartialEq)]
+pub struct StatementOutcome {
+    /// Rows inserted, updated or deleted (for a query, the rows it returned).
+    pub rows_affected: u64,
+    /// The rows it returned (`SELECT`, `RETURNING`); empty for a statement that returns none.
+    pub rows: RowSet,
 }
 
 /// What a statement that returns no rows did.
@@ -144,8 +158,13 @@ pub trait DatabasePool: Send + Sync {
     /// Runs a query and returns all its rows, outside any transaction (autocommit).
     fn fetch_all(&self, statement: Statement) -> FfiFuture<PluginResult<RowSet>>;
 
-    /// Runs the statements in one transaction and commits, crossing the boundary once.
-    fn run_unit_of_work(&self, work: UnitOfWork) -> FfiFuture<PluginResult<RVec<ExecOutcome>>>;
+    /// Runs the statements in one transaction and commits, crossing the boundary once; one
+    /// outcome per statement, rows included. The first error rolls everything back.
+    ///
+    /// A unit of one statement may run without an explicit transaction where the dialect
+    /// makes a single statement atomic by itself (PostgreSQL), saving two round trips.
+    fn run_unit_of_work(&self, work: UnitOfWork)
+    -> FfiFuture<PluginResult<RVec<StatementOutcome>>>;
 
     /// Starts a transaction on a connection of its own (Prefect's `begin_transaction`).
     ///

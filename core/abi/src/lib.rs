@@ -16,6 +16,9 @@
 //!   a value kind an older host does not know; the host gets an error, not undefined behaviour.
 //! - [`ErrorKind`] and [`LogLevel`] are integer newtypes, open to new codes.
 //! - [`ConnectOptions`] carries an `extra` key/value list for options added later.
+//! - Tier 2 is open-ended by design: components are named and listed at run time
+//!   ([`QueryComponents::components`]), so a plugin adds components and arguments without a
+//!   change of layout; [`catalogue`] names the standard ones.
 //!
 //! Plugin authors do not implement these traits by hand: `flowdb-plugin-sdk` does it, wrapping
 //! every entry point and every future so that a panic becomes an error instead of killing the
@@ -24,11 +27,12 @@
 // abi_stable's derive and `#[sabi_trait]` macros expand to unsafe code, so `unsafe_code` cannot
 // be denied here; this crate's own source writes none.
 
+pub mod catalogue;
 mod config;
 mod error;
 mod module;
 mod orm;
-mod queries;
+pub mod queries;
 mod value;
 
 pub use abi_stable;
@@ -36,8 +40,8 @@ pub use async_ffi;
 
 pub use crate::config::{
     ConnectOptions, DatabasePool, DatabasePool_TO, DatabaseTransaction, DatabaseTransaction_TO,
-    ExecOutcome, PoolBox, PoolOptions, PoolStatus, RowSet, ServerInfo, Statement, TlsOptions,
-    TransactionBox, UnitOfWork,
+    ExecOutcome, PoolBox, PoolOptions, PoolStatus, RowSet, ServerInfo, Statement, StatementOutcome,
+    TlsOptions, TransactionBox, UnitOfWork,
 };
 pub use crate::error::{ErrorKind, PluginError, PluginResult};
 pub use crate::module::{
@@ -45,8 +49,11 @@ pub use crate::module::{
     ROOT_MODULE_BASE_NAME,
 };
 pub use crate::orm::{Migration, OrmBox, OrmConfiguration, OrmConfiguration_TO};
-pub use crate::queries::{QueryComponents, QueryComponents_TO, QueryComponentsBox};
-pub use crate::value::{Value, Value_NE as ValueNE};
+pub use crate::queries::{
+    ComponentInfo, ComponentKind, ParameterInfo, QueryComponents, QueryComponents_TO,
+    QueryComponentsBox,
+};
+pub use crate::value::{NamedValue, Value, Value_NE as ValueNE, ValueKind};
 
 /// The version of this contract crate, which plugins record in their manifest and description.
 pub const ABI_VERSION: &str = env!("CARGO_PKG_VERSION");

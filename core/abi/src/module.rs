@@ -83,8 +83,10 @@ pub struct PluginHealth {
 
 /// The root module: the table of entry points a plugin exports.
 ///
-/// It is a prefix type: entries after `orm_configuration` may be added in later ABI versions and
-/// are seen by the host as optional. The entries up to it are frozen.
+/// It is a prefix type: entries after `orm_configuration` may be added in later compatible ABI
+/// versions, each marked `#[sabi(missing_field(option))]` so that the host sees it as optional
+/// in a plugin built before it. The entries up to `orm_configuration` are frozen within a
+/// compatible series (0.2.x).
 #[repr(C)]
 #[derive(StableAbi)]
 #[sabi(kind(Prefix(prefix_ref = PluginModuleRef)))]
@@ -104,8 +106,12 @@ pub struct PluginModule {
     pub create_database: extern "C" fn(options: ConnectOptions) -> FfiFuture<PluginResult<()>>,
     /// Drops the database the URL names (tier 1).
     pub drop_database: extern "C" fn(options: ConnectOptions) -> FfiFuture<PluginResult<()>>,
-    /// The dialect's query components (tier 2).
-    pub query_components: extern "C" fn() -> RResult<QueryComponentsBox, PluginError>,
+    /// The dialect's query components (tier 2), for the interface configured by `options`
+    /// (the plugin reads the settings it needs from them, such as an `extra` entry
+    /// `sql_template_dir` that overrides its SQL templates). A broken override is an error here,
+    /// naming the file, the line and the fault.
+    pub query_components:
+        extern "C" fn(options: ConnectOptions) -> RResult<QueryComponentsBox, PluginError>,
     /// The dialect's ORM configuration (tier 3).
     #[sabi(last_prefix_field)]
     pub orm_configuration: extern "C" fn() -> RResult<OrmBox, PluginError>,

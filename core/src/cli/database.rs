@@ -451,7 +451,7 @@ fn confirm(yes: bool, what: &str) -> anyhow::Result<()> {
 }
 
 /// The configuration from settings, with `--url` replacing the URL.
-fn config(url: Option<String>) -> anyhow::Result<DatabaseConfig> {
+pub(crate) fn config(url: Option<String>) -> anyhow::Result<DatabaseConfig> {
     let mut settings = Settings::load().map_err(flowdb::Error::from)?;
     if let Some(url) = url {
         settings.database.connection_url = Some(SecretString::new(url));

@@ -2,6 +2,7 @@
 
 mod database;
 mod plugins;
+mod query;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,9 @@ enum Command {
     /// Work with the configured database.
     #[command(subcommand)]
     Database(database::DatabaseCommand),
+    /// The dialect's query components: list them, see the SQL they render, run them.
+    #[command(subcommand)]
+    Query(query::QueryCommand),
     /// Measure the plugin boundary against the same sqlx code linked statically (runs the
     /// `flowdb-bench` program installed beside `flowdb`; `flowdb bench --help` for its options).
     #[command(disable_help_flag = true)]
@@ -75,6 +79,17 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let outcome = database::run(command, &registry).await;
                 // Close every pool before exiting, so SQLite checkpoints its write-ahead log
                 // into the database file instead of leaving the last writes in `-wal`.
+                DbInterface::close_all().await;
+                outcome
+            })
+        }
+        Command::Query(command) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let outcome = query::run(command, &registry).await;
                 DbInterface::close_all().await;
                 outcome
             })
@@ -122,6 +137,7 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
     match err.downcast_ref::<Error>() {
         Some(Error::Settings(_) | Error::InvalidUrl { .. } | Error::Home { .. }) => 3,
         Some(Error::NoPlugin { .. } | Error::Unsupported { .. }) => 4,
+        Some(Error::InvalidArgument { .. }) => 2,
         Some(Error::ScratchDatabase { .. }) => 5,
         Some(Error::Plugin { error: source, .. })
             if matches!(

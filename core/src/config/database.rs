@@ -46,6 +46,15 @@ impl Statement {
     }
 }
 
+/// What one statement of a unit of work did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Rows inserted, updated or deleted (for a query, the rows it returned).
+    pub rows_affected: u64,
+    /// The rows it returned; empty for a statement that returns none.
+    pub rows: Rows,
+}
+
 /// The pool cache key: Prefect keys engines by (event loop, URL, echo, timeout). Here the
 /// runtime a pool lives on is its plugin's, one per plugin library, so the library stands for it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -156,15 +165,57 @@ impl Database {
         statements: Vec<Statement>,
         with_for_update: bool,
     ) -> Result<Vec<u64>> {
+        Ok(self
+            .run_statements(statements, with_for_update)
+            .await?
+            .iter()
+            .map(|outcome| outcome.rows_affected)
+            .collect())
+    }
+
+    /// Runs the statements in one transaction and commits, crossing into the plugin once, and
+    /// returns what each did: the rows it affected and the rows it returned (`SELECT`,
+    /// `RETURNING`).
+    pub async fn run_statements(
+        &self,
+        statements: Vec<Statement>,
+        with_for_update: bool,
+    ) -> Result<Vec<Outcome>> {
         let work = UnitOfWork {
             statements: statements.into_iter().map(Statement::into_abi).collect(),
             with_for_update,
         };
         let outcomes: RVec<_> = into_result(&self.plugin, self.pool.run_unit_of_work(work).await)?;
         Ok(outcomes
-            .iter()
-            .map(|outcome| outcome.rows_affected)
+            .into_iter()
+            .map(|outcome| Outcome {
+                rows_affected: outcome.rows_affected,
+                rows: Rows::new(outcome.rows),
+            })
             .collect())
+    }
+
+    /// Runs what a query component rendered: a single statement without the write lock as a
+    /// query, anything else as a unit of work. Returns the rows of the last statement that
+    /// returned any (none for a write that returns none).
+    pub async fn run_rendered(&self, rendered: crate::queries::Rendered) -> Result<Rows> {
+        if rendered.statements.len() == 1 && !rendered.with_for_update {
+            let mut statements = rendered.statements;
+            if let Some(statement) = statements.pop() {
+                let call = self.pool.fetch_all(statement.into_abi());
+                return Ok(Rows::new(into_result(&self.plugin, call.await)?));
+            }
+            return Ok(Rows::empty());
+        }
+        let outcomes = self
+            .run_statements(rendered.statements, rendered.with_for_update)
+            .await?;
+        Ok(outcomes
+            .into_iter()
+            .rev()
+            .find(|outcome| outcome.rows.columns().next().is_some())
+            .map(|outcome| outcome.rows)
+            .unwrap_or_else(Rows::empty))
     }
 
     /// Starts a transaction; `with_for_update` takes the write lock up front on SQLite.

@@ -6,7 +6,7 @@ mod options;
 mod session;
 mod transaction;
 
-pub use self::database::{Database, Statement};
+pub use self::database::{Database, Outcome, Statement};
 pub use self::options::{DatabaseConfig, TlsConfig};
 pub use self::session::Session;
 pub use self::transaction::Transaction;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use abi_stable::std_types::{ROption, RString, RVec};
+use abi_stable::std_types::{ROption, RString, Tuple2};
 use flowdb_abi::{ConnectOptions, PoolOptions, TlsOptions};
 
 use crate::error::Result;
@@ -62,6 +62,8 @@ pub struct DatabaseConfig {
     pub statement_cache_size: Option<u32>,
     /// TLS.
     pub tls: TlsConfig,
+    /// A directory whose `*.sql.jinja` files override the plugin's SQL templates.
+    pub sql_template_dir: Option<PathBuf>,
 }
 
 fn seconds(value: Option<f64>) -> Option<Duration> {
@@ -95,6 +97,7 @@ impl DatabaseConfig {
                 check_hostname: true,
                 ..TlsConfig::default()
             },
+            sql_template_dir: None,
         })
     }
 
@@ -135,6 +138,7 @@ impl DatabaseConfig {
                 key_file: tls.key_file.clone(),
                 check_hostname: tls.check_hostname,
             },
+            sql_template_dir: database.sql_template_dir.clone(),
         })
     }
 
@@ -191,7 +195,16 @@ impl DatabaseConfig {
                 key_file: path(&self.tls.key_file),
                 check_hostname: self.tls.check_hostname,
             },
-            extra: RVec::new(),
+            extra: self
+                .sql_template_dir
+                .iter()
+                .map(|dir| {
+                    Tuple2(
+                        RString::from(flowdb_abi::queries::TEMPLATE_DIR_OPTION),
+                        RString::from(dir.to_string_lossy().into_owned()),
+                    )
+                })
+                .collect(),
         }
     }
 }

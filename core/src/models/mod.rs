@@ -12,6 +12,7 @@
 
 mod column;
 mod crud;
+mod defaults;
 mod documents;
 mod enums;
 mod tables;

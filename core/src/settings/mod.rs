@@ -57,6 +57,9 @@ pub struct DatabaseSettings {
     pub migration_timeout: Option<f64>,
     /// Connection-pool settings (Prefect's `sqlalchemy` group; PostgreSQL only).
     pub pool: PoolSettings,
+    /// A directory whose `*.sql.jinja` files replace the dialect plugin's SQL templates of the
+    /// same name (flowdb's own setting; Prefect has none).
+    pub sql_template_dir: Option<std::path::PathBuf>,
 }
 
 /// Connection-pool settings (Prefect's `server.database.sqlalchemy` group).
@@ -225,6 +228,7 @@ impl Default for DatabaseSettings {
             connection_timeout: Some(5.0),
             migration_timeout: None,
             pool: PoolSettings::default(),
+            sql_template_dir: None,
         }
     }
 }

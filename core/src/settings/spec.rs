@@ -195,4 +195,9 @@ pub(super) static SPECS: &[Spec] = &[
         env: &["PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_CHECK_HOSTNAME"],
         field: Field::Bool(|d| &mut d.pool.connect_args.tls.check_hostname),
     },
+    Spec {
+        toml: &["sql_template_dir"],
+        env: &["FLOWDB_SQL_TEMPLATE_DIR"],
+        field: Field::Path(|d| &mut d.sql_template_dir),
+    },
 ];

@@ -247,6 +247,7 @@ fn every_setting_from_env() {
             "PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_CHECK_HOSTNAME",
             "n",
         ),
+        ("FLOWDB_SQL_TEMPLATE_DIR", "/templates"),
     ]);
     let expected = DatabaseSettings {
         connection_url: Some(SecretString::new("sqlite+aiosqlite:///x.db")),
@@ -280,6 +281,7 @@ fn every_setting_from_env() {
                 },
             },
         },
+        sql_template_dir: Some("/templates".into()),
     };
     assert_eq!(s.database, expected);
 }
@@ -653,7 +655,7 @@ fn unknown_keys_are_errors() {
         "unknown key server.database.hots in FILE: valid keys are connection_url, driver, \
          host, port, user, password, name, echo, migrate_on_start, timeout, \
          connection_timeout, migration_timeout, sqlalchemy, sqlalchemy_pool_size, \
-         sqlalchemy_max_overflow"
+         sqlalchemy_max_overflow, sql_template_dir"
     );
     let file = TempToml::new("[server.database.sqlalchemy]\npoolsize = 1\n");
     assert_eq!(

@@ -163,3 +163,49 @@ fn try_embed_migrations(dir: &Path) -> Result<(), String> {
     let out = PathBuf::from(env("OUT_DIR")?).join("migrations.rs");
     std::fs::write(&out, code).map_err(|err| format!("{}: {err}", out.display()))
 }
+
+/// Generates `$OUT_DIR/templates.rs` with every `*.sql.jinja` file in `dir` (the dialect's
+/// folder under `sql/`), in name order. In the plugin,
+/// `include!(concat!(env!("OUT_DIR"), "/templates.rs"));` defines
+/// `TEMPLATES: &[(&str, &str)]` — file name, source — for `flowdb_plugin_sdk::queries::Templates`.
+/// A missing directory fails the build with a message naming it.
+pub fn embed_templates(dir: &str) {
+    println!("cargo::rerun-if-changed={dir}");
+    if let Err(err) = try_embed_templates(Path::new(dir)) {
+        println!("cargo::error={err}");
+    }
+}
+
+fn try_embed_templates(dir: &Path) -> Result<(), String> {
+    let dir = dir
+        .canonicalize()
+        .map_err(|err| format!("SQL template directory {}: {err}", dir.display()))?;
+    let mut templates = Vec::new();
+    let entries = std::fs::read_dir(&dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|err| err.to_string())?.path();
+        let file = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if file.ends_with(".sql.jinja") {
+            println!("cargo::rerun-if-changed={}", path.display());
+            templates.push((file, path));
+        }
+    }
+    templates.sort();
+    let mut code = String::from(
+        "/// The embedded SQL templates: file name, source.\npub(crate) const TEMPLATES: &[(&str, &str)] = &[\n",
+    );
+    for (file, path) in &templates {
+        let _ = writeln!(
+            code,
+            "    ({file:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
+    }
+    code.push_str("];\n");
+    let out = PathBuf::from(env("OUT_DIR")?).join("templates.rs");
+    std::fs::write(&out, code).map_err(|err| format!("{}: {err}", out.display()))
+}

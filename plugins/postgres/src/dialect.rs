@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use flowdb_plugin_sdk::abi::ConnectOptions;
-use flowdb_plugin_sdk::{Dialect, DialectOrm, Result};
+use flowdb_plugin_sdk::{Dialect, DialectOrm, DialectQueries, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, ConnectOptions as _, Connection as _, PgConnection};
 
@@ -82,6 +82,10 @@ impl Dialect for PgDialect {
             format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         })
         .await
+    }
+
+    fn query_components(options: &ConnectOptions) -> Result<Box<dyn DialectQueries>> {
+        crate::queries::query_components(options)
     }
 
     fn orm_configuration() -> Box<dyn DialectOrm> {

@@ -10,6 +10,7 @@ mod error;
 mod migrate;
 mod options;
 mod pool;
+mod queries;
 mod schema;
 mod transaction;
 mod types;

@@ -1,12 +1,14 @@
 //! The PostgreSQL pool: statements in autocommit, transactions, connectivity.
 
-use flowdb_plugin_sdk::abi::{ExecOutcome, PoolStatus, RowSet, ServerInfo, Statement};
-use flowdb_plugin_sdk::{Pool, Result};
+use flowdb_plugin_sdk::abi::{
+    ExecOutcome, PoolStatus, RowSet, ServerInfo, Statement, StatementOutcome, UnitOfWork,
+};
+use flowdb_plugin_sdk::{Pool, Result, Transaction as _};
 use sqlx::{AssertSqlSafe, PgPool};
 
 use crate::error::from_sqlx;
 use crate::transaction::PgTransaction;
-use crate::types::{bind_all, row_set};
+use crate::types::{bind_all, row_set, run_statement};
 
 /// A pool of PostgreSQL connections.
 pub struct PgPoolHandle {
@@ -62,6 +64,35 @@ impl Pool for PgPoolHandle {
     ) -> impl Future<Output = Result<PgTransaction>> + Send + use<> {
         let pool = self.pool.clone();
         async move { Ok(PgTransaction::new(pool.begin().await.map_err(from_sqlx)?)) }
+    }
+
+    /// A unit of one statement runs in autocommit: PostgreSQL makes a single statement atomic
+    /// by itself, and `BEGIN`/`COMMIT` would cost two more round trips.
+    fn run_unit_of_work(
+        &self,
+        work: UnitOfWork,
+    ) -> impl Future<Output = Result<Vec<StatementOutcome>>> + Send + use<> {
+        let pool = self.pool.clone();
+        async move {
+            let mut statements = work.statements.into_vec();
+            if statements.len() == 1 {
+                let statement = statements.remove(0);
+                return Ok(vec![run_statement(&pool, statement).await?]);
+            }
+            let mut transaction = PgTransaction::new(pool.begin().await.map_err(from_sqlx)?);
+            let mut outcomes = Vec::with_capacity(statements.len());
+            for statement in statements {
+                match transaction.run(statement).await {
+                    Ok(outcome) => outcomes.push(outcome),
+                    Err(err) => {
+                        let _ = transaction.rollback().await;
+                        return Err(err);
+                    }
+                }
+            }
+            transaction.commit().await?;
+            Ok(outcomes)
+        }
     }
 
     fn server_info(&self) -> impl Future<Output = Result<ServerInfo>> + Send + use<> {

@@ -1,11 +1,11 @@
 //! A PostgreSQL transaction on one pooled connection.
 
-use flowdb_plugin_sdk::abi::{ExecOutcome, RowSet, Statement};
+use flowdb_plugin_sdk::abi::{ExecOutcome, RowSet, Statement, StatementOutcome};
 use flowdb_plugin_sdk::{Result, Transaction};
 use sqlx::{AssertSqlSafe, Postgres};
 
 use crate::error::from_sqlx;
-use crate::types::{bind_all, row_set};
+use crate::types::{bind_all, row_set, run_statement};
 
 /// A READ COMMITTED transaction; dropped uncommitted, sqlx
 /// rolls it back.
@@ -45,6 +45,10 @@ impl Transaction for PgTransaction {
                 .await
                 .map_err(from_sqlx)?,
         )
+    }
+
+    async fn run(&mut self, statement: Statement) -> Result<StatementOutcome> {
+        run_statement(&mut *self.transaction, statement).await
     }
 
     async fn commit(self) -> Result<()> {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use flowdb_plugin_sdk::abi::abi_stable::std_types::{RString, RVec};
-use flowdb_plugin_sdk::abi::{RowSet, Value, ValueNE};
+use flowdb_plugin_sdk::abi::{RowSet, Statement, StatementOutcome, Value, ValueNE};
 use flowdb_plugin_sdk::value::{ValueExt, ValueNEExt};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -94,6 +94,20 @@ pub(crate) fn bind_all(
                     })?;
                 query.bind(Json(raw))
             }
+            // Lists bind as one array each (`= ANY($n)`), whatever their length.
+            Value::UuidList(items) => query.bind(
+                items
+                    .iter()
+                    .map(|bytes| uuid::Uuid::from_bytes(*bytes))
+                    .collect::<Vec<_>>(),
+            ),
+            Value::TextList(items) => query.bind(
+                items
+                    .iter()
+                    .map(|item| item.as_str().to_owned())
+                    .collect::<Vec<String>>(),
+            ),
+            Value::Int64List(items) => query.bind(items.to_vec()),
         };
     }
     Ok(query)
@@ -184,4 +198,34 @@ fn read_value(row: &PgRow, index: usize) -> Result<Value> {
         },
     };
     Ok(value)
+}
+
+/// Runs any statement and reports both its rows and the rows it affected.
+pub(crate) async fn run_statement<'c, E>(
+    executor: E,
+    statement: Statement,
+) -> Result<StatementOutcome>
+where
+    E: sqlx::Executor<'c, Database = Postgres>,
+{
+    use futures::TryStreamExt as _;
+
+    let query = bind_all(
+        sqlx::query(sqlx::AssertSqlSafe(statement.sql.into_string())),
+        &statement.params,
+    )?;
+    let mut stream = executor.fetch_many(query);
+    let mut rows = Vec::new();
+    let mut affected = 0;
+    while let Some(item) = stream.try_next().await.map_err(crate::error::from_sqlx)? {
+        match item {
+            sqlx::Either::Left(done) => affected += done.rows_affected(),
+            sqlx::Either::Right(row) => rows.push(row),
+        }
+    }
+    let returned = rows.len() as u64;
+    Ok(StatementOutcome {
+        rows_affected: affected.max(returned),
+        rows: row_set(rows)?,
+    })
 }

@@ -1,7 +1,7 @@
 //! The SQLite dialect: its identity and how to open, create and drop a database.
 
 use flowdb_plugin_sdk::abi::ConnectOptions;
-use flowdb_plugin_sdk::{Dialect, DialectOrm, Result};
+use flowdb_plugin_sdk::{Dialect, DialectOrm, DialectQueries, Result};
 
 use crate::error::{Error, ErrorKind};
 use crate::options::{open_pool, parse_sqlite_url};
@@ -61,6 +61,10 @@ impl Dialect for SqliteDialect {
             }
         }
         Ok(())
+    }
+
+    fn query_components(options: &ConnectOptions) -> Result<Box<dyn DialectQueries>> {
+        crate::queries::query_components(options)
     }
 
     fn orm_configuration() -> Box<dyn DialectOrm> {

@@ -1,7 +1,9 @@
 //! The SQLite pool: statements in autocommit, transactions, connectivity.
 
-use flowdb_plugin_sdk::abi::{ExecOutcome, PoolStatus, RowSet, ServerInfo, Statement};
-use flowdb_plugin_sdk::{Pool, Result};
+use flowdb_plugin_sdk::abi::{
+    ExecOutcome, PoolStatus, RowSet, ServerInfo, Statement, StatementOutcome, UnitOfWork,
+};
+use flowdb_plugin_sdk::{Pool, Result, Transaction as _};
 use sqlx::{AssertSqlSafe, SqlitePool};
 
 use crate::error::from_sqlx;
@@ -80,6 +82,34 @@ impl Pool for SqlitePoolHandle {
         }
     }
 
+    /// A unit of work that writes starts `BEGIN IMMEDIATE`: it holds SQLite's write lock from
+    /// its first statement, so concurrent writers wait (up to the busy timeout) instead of
+    /// failing with "database is locked" when a deferred transaction tries to upgrade. A unit
+    /// writes when it asks for the lock (`with_for_update`) or one of its statements begins
+    /// with INSERT, UPDATE, DELETE or REPLACE.
+    fn run_unit_of_work(
+        &self,
+        work: UnitOfWork,
+    ) -> impl Future<Output = Result<Vec<StatementOutcome>>> + Send + use<> {
+        let immediate = work.with_for_update || work.statements.iter().any(|s| writes(&s.sql));
+        let begin = self.begin(immediate);
+        async move {
+            let mut transaction = begin.await?;
+            let mut outcomes = Vec::with_capacity(work.statements.len());
+            for statement in work.statements {
+                match transaction.run(statement).await {
+                    Ok(outcome) => outcomes.push(outcome),
+                    Err(err) => {
+                        let _ = transaction.rollback().await;
+                        return Err(err);
+                    }
+                }
+            }
+            transaction.commit().await?;
+            Ok(outcomes)
+        }
+    }
+
     fn server_info(&self) -> impl Future<Output = Result<ServerInfo>> + Send + use<> {
         let pool = self.pool.clone();
         async move {
@@ -111,4 +141,16 @@ impl Pool for SqlitePoolHandle {
         let pool = self.pool.clone();
         async move { pool.close().await }
     }
+}
+
+/// Whether a statement's first keyword makes it a write.
+fn writes(sql: &str) -> bool {
+    let keyword: String = sql
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
+    ["INSERT", "UPDATE", "DELETE", "REPLACE"]
+        .iter()
+        .any(|write| keyword.eq_ignore_ascii_case(write))
 }

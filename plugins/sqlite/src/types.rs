@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use flowdb_plugin_sdk::abi::abi_stable::std_types::{RString, RVec};
-use flowdb_plugin_sdk::abi::{RowSet, Value, ValueNE};
+use flowdb_plugin_sdk::abi::{RowSet, Statement, StatementOutcome, Value, ValueNE};
 use flowdb_plugin_sdk::value::{ValueExt, ValueNEExt};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Column as _, Row as _, Sqlite, TypeInfo as _, ValueRef as _};
@@ -52,9 +52,27 @@ pub(crate) fn bind_all(
             // An interval is the datetime that far after the epoch, as Prefect stores it.
             Value::Interval(micros) => query.bind(timestamp_text(*micros)?),
             Value::Json(text) => query.bind(text.to_string()),
+            // Lists bind as one JSON array each, read with `json_each`, so a statement's text
+            // (and its prepared form) does not change with the list's length and a long list
+            // does not run into SQLite's bind-parameter limit.
+            Value::UuidList(items) => query.bind(json_array(items.iter().map(|bytes| {
+                serde_json::Value::String(uuid::Uuid::from_bytes(*bytes).hyphenated().to_string())
+            }))),
+            Value::TextList(items) => query.bind(json_array(
+                items
+                    .iter()
+                    .map(|item| serde_json::Value::String(item.as_str().to_owned())),
+            )),
+            Value::Int64List(items) => query.bind(json_array(
+                items.iter().map(|item| serde_json::Value::from(*item)),
+            )),
         };
     }
     Ok(query)
+}
+
+fn json_array(items: impl Iterator<Item = serde_json::Value>) -> String {
+    serde_json::Value::Array(items.collect()).to_string()
 }
 
 /// Reads rows by storage class into one flat row set.
@@ -103,4 +121,34 @@ fn read_value(row: &SqliteRow, index: usize) -> Result<Value> {
         ),
     };
     Ok(value)
+}
+
+/// Runs any statement and reports both its rows and the rows it affected.
+pub(crate) async fn run_statement<'c, E>(
+    executor: E,
+    statement: Statement,
+) -> Result<StatementOutcome>
+where
+    E: sqlx::Executor<'c, Database = Sqlite>,
+{
+    use futures::TryStreamExt as _;
+
+    let query = bind_all(
+        sqlx::query(sqlx::AssertSqlSafe(statement.sql.into_string())),
+        &statement.params,
+    )?;
+    let mut stream = executor.fetch_many(query);
+    let mut rows = Vec::new();
+    let mut affected = 0;
+    while let Some(item) = stream.try_next().await.map_err(crate::error::from_sqlx)? {
+        match item {
+            sqlx::Either::Left(done) => affected += done.rows_affected(),
+            sqlx::Either::Right(row) => rows.push(row),
+        }
+    }
+    let returned = rows.len() as u64;
+    Ok(StatementOutcome {
+        rows_affected: affected.max(returned),
+        rows: row_set(rows)?,
+    })
 }

@@ -1,0 +1,287 @@
+//! The orchestration hot path end to end on both dialects: create runs, poll, claim, read,
+//! count, history, graph and configuration, through the real plugins, with the same answers
+//! from SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use common::{interface, temp_dir, with_postgres_database};
+use flowdb::models::{Deployment, Flow, FlowRun, StateType, WorkPool, WorkQueue};
+use flowdb::orchestration::{ExpectedState, StateProposal, earliest_possible_datetime};
+use flowdb::queries::components::{
+    CountFlowRuns, FlowRunFilter, FlowRunHistory, GetScheduledFlowRunsFromWorkPool,
+    GetScheduledFlowRunsFromWorkQueues, ReadFlowRuns,
+};
+use flowdb::value::Json;
+use flowdb::{DbInterface, Error};
+use uuid::Uuid;
+
+/// What the scenario saw, compared across dialects.
+#[derive(Debug, PartialEq)]
+struct Observed {
+    created: usize,
+    worker_poll: Vec<Uuid>,
+    queue_poll: Vec<Uuid>,
+    read_scheduled: Vec<Uuid>,
+    count_scheduled: u64,
+    pending_after_claim: Vec<Uuid>,
+    history: Vec<(i64, String, i64)>,
+    graph_states: Vec<String>,
+    configuration: Option<serde_json::Value>,
+}
+
+/// A fixed "now" so both dialects see the same times.
+fn base_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap()
+}
+
+struct Setup {
+    flow: Flow,
+    pool: WorkPool,
+    queue: WorkQueue,
+    deployment: Deployment,
+}
+
+async fn setup(db: &DbInterface) -> Setup {
+    db.upgrade("head").await.unwrap();
+    let session = db.session().await.unwrap();
+    let flow = Flow::new("hot-path-flow");
+    session.insert(&flow).await.unwrap();
+    let mut pool = WorkPool::new("hot-path-pool");
+    session.insert(&pool).await.unwrap();
+    let queue = WorkQueue::new(pool.id, "default");
+    session.insert(&queue).await.unwrap();
+    pool.default_queue_id = Some(queue.id);
+    session.update(&pool).await.unwrap();
+    let mut deployment = Deployment::new(flow.id, "hot-path-deployment");
+    deployment.work_queue_id = Some(queue.id);
+    deployment.work_queue_name = Some(queue.name.clone());
+    session.insert(&deployment).await.unwrap();
+    Setup {
+        flow,
+        pool,
+        queue,
+        deployment,
+    }
+}
+
+fn runs(setup: &Setup, count: usize) -> Vec<FlowRun> {
+    (0..count)
+        .map(|index| {
+            let mut run = FlowRun::new(
+                setup.flow.id,
+                format!("run-{index:03}"),
+                base_time() + TimeDelta::seconds(60 * index as i64 + 30),
+            )
+            .in_queue(&setup.queue);
+            run.deployment_id = Some(setup.deployment.id);
+            run.id = Uuid::from_u128(0x1000 + index as u128);
+            run
+        })
+        .collect()
+}
+
+async fn scenario(db: Arc<DbInterface>) -> Observed {
+    let setup = setup(&db).await;
+    let created = db
+        .create_flow_runs(runs(&setup, 40), base_time())
+        .await
+        .unwrap();
+    assert_eq!(created.len(), 40);
+
+    let worker_poll: Vec<Uuid> = db
+        .get_scheduled_flow_runs(&GetScheduledFlowRunsFromWorkPool {
+            limit: Some(10),
+            work_pool_ids: Some(vec![setup.pool.id]),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|run| {
+            assert_eq!(run.work_pool_id, setup.pool.id);
+            assert_eq!(run.work_queue_id, setup.queue.id);
+            assert_eq!(run.flow_run.state_type, Some(StateType::Scheduled));
+            assert!(run.flow_run.state_id.is_some(), "state_id set on create");
+            run.flow_run.id
+        })
+        .collect();
+    let queue_poll: Vec<Uuid> = db
+        .get_scheduled_flow_runs_from_work_queues(&GetScheduledFlowRunsFromWorkQueues {
+            limit_per_queue: Some(5),
+            work_queue_ids: Some(vec![setup.queue.id]),
+            scheduled_before: Some(base_time() + TimeDelta::hours(2)),
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|run| run.flow_run.id)
+        .collect();
+
+    // Two workers claim the first run; exactly one wins.
+    let first = worker_poll[0];
+    let claim = |db: Arc<DbInterface>| async move {
+        db.set_flow_run_state(
+            first,
+            StateProposal::new(StateType::Pending),
+            Some(ExpectedState::Type(Some(StateType::Scheduled))),
+        )
+        .await
+    };
+    let (a, b) = tokio::join!(claim(Arc::clone(&db)), claim(Arc::clone(&db)));
+    let (won, lost) = match (a, b) {
+        (Ok(state), Err(err)) | (Err(err), Ok(state)) => (state, err),
+        other => panic!("expected one claim to win and one to conflict, got {other:?}"),
+    };
+    assert!(
+        matches!(
+            lost,
+            Error::StateConflict {
+                current_state_type: Some(StateType::Pending),
+                ..
+            }
+        ),
+        "{lost}"
+    );
+    let missing = db
+        .set_flow_run_state(Uuid::nil(), StateProposal::new(StateType::Pending), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, Error::FlowRunNotFound { .. }),
+        "{missing}"
+    );
+
+    let scheduled = FlowRunFilter {
+        state_type_any: Some(vec![StateType::Scheduled]),
+        ..Default::default()
+    };
+    let read_scheduled: Vec<Uuid> = db
+        .read_flow_runs(&ReadFlowRuns {
+            filter: scheduled.clone(),
+            sort: Some("NEXT_SCHEDULED_START_TIME_ASC".into()),
+            limit: Some(200),
+            offset: None,
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|run| run.id)
+        .collect();
+    let count_scheduled = db
+        .count_flow_runs(&CountFlowRuns { filter: scheduled })
+        .await
+        .unwrap();
+    let pending = db
+        .read_flow_runs(&ReadFlowRuns {
+            filter: FlowRunFilter {
+                state_type_any: Some(vec![StateType::Pending]),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].state_id, Some(won));
+    assert_eq!(pending[0].next_scheduled_start_time, None);
+
+    let history = db
+        .flow_run_history(&FlowRunHistory {
+            filter: FlowRunFilter::default(),
+            history_start: base_time(),
+            history_end: base_time() + TimeDelta::hours(1),
+            history_interval: TimeDelta::minutes(1),
+            now: base_time(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 60);
+    let history = history
+        .iter()
+        .enumerate()
+        .flat_map(|(index, interval)| {
+            interval
+                .states
+                .iter()
+                .map(move |state| (index as i64, state.state_name.clone(), state.count_runs))
+        })
+        .collect();
+
+    let graph = db
+        .flow_run_graph(first, earliest_possible_datetime(), 100, 100)
+        .await
+        .unwrap();
+    let graph_states = graph
+        .states
+        .iter()
+        .map(|state| state.name.clone())
+        .collect();
+
+    db.write_configuration_value("hot-path", Json(serde_json::json!({"a": 1})))
+        .await
+        .unwrap();
+    db.write_configuration_value("hot-path", Json(serde_json::json!({"a": 2})))
+        .await
+        .unwrap();
+    let configuration = db
+        .read_configuration_value("hot-path")
+        .await
+        .unwrap()
+        .map(|json| json.0);
+    assert!(db.delete_configuration_value("hot-path").await.unwrap());
+    assert_eq!(db.read_configuration_value("hot-path").await.unwrap(), None);
+
+    Observed {
+        created: created.len(),
+        worker_poll,
+        queue_poll,
+        read_scheduled,
+        count_scheduled,
+        pending_after_claim: pending.iter().map(|run| run.id).collect(),
+        history,
+        graph_states,
+        configuration,
+    }
+}
+
+fn expected(observed: &Observed) {
+    let ids: Vec<Uuid> = (0..40)
+        .map(|index| Uuid::from_u128(0x1000 + index))
+        .collect();
+    assert_eq!(observed.created, 40);
+    assert_eq!(observed.worker_poll, ids[..10]);
+    assert_eq!(observed.queue_poll, ids[..5]);
+    assert_eq!(observed.read_scheduled, ids[1..]);
+    assert_eq!(observed.count_scheduled, 39);
+    assert_eq!(observed.pending_after_claim, ids[..1]);
+    assert_eq!(observed.history.len(), 40);
+    assert_eq!(observed.history[0], (0, "Pending".to_owned(), 1));
+    assert_eq!(observed.history[1], (1, "Scheduled".to_owned(), 1));
+    assert_eq!(observed.graph_states, ["Scheduled", "Pending"]);
+    assert_eq!(observed.configuration, Some(serde_json::json!({"a": 2})));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hot_path_on_both_dialects_gives_the_same_answers() {
+    let dir = temp_dir("hot-path");
+    let sqlite = scenario(interface(&format!(
+        "sqlite:///{}",
+        dir.join("hot.db").display()
+    )))
+    .await;
+    expected(&sqlite);
+    let slot = std::sync::Mutex::new(None);
+    let slot_ref = &slot;
+    with_postgres_database(|url| async move {
+        let observed = scenario(interface(&url)).await;
+        *slot_ref.lock().unwrap() = Some(observed);
+    })
+    .await;
+    let postgres = slot.into_inner().unwrap().unwrap();
+    expected(&postgres);
+    assert_eq!(sqlite, postgres);
+}

@@ -1,0 +1,158 @@
+//! Tier 2: the SQLite pieces of the standard query components and its SQL templates
+//! (`sql/sqlite/`, embedded at build time).
+//!
+//! SQLite keeps timestamps as naive-UTC text and an interval as the datetime that far after the
+//! Unix epoch (Prefect's encodings), so date arithmetic goes through `julianday`, and results
+//! are written back with Prefect's `strftime('%Y-%m-%d %H:%M:%f000', …)`. Lists bind as one
+//! JSON array, read with `json_each`.
+
+use std::path::Path;
+
+use flowdb_plugin_sdk::abi::ConnectOptions;
+use flowdb_plugin_sdk::queries::{SqlDialect, StandardQueries, Templates};
+use flowdb_plugin_sdk::{DialectQueries, Result};
+
+include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+
+/// The Julian day of the Unix epoch: `julianday(interval) - EPOCH_JULIAN_DAY` is an interval's
+/// length in days.
+const EPOCH_JULIAN_DAY: &str = "2440587.5";
+
+/// Prefect's timestamp text format on SQLite.
+const TIMESTAMP_FORMAT: &str = "'%Y-%m-%d %H:%M:%f000'";
+
+/// SQLite's SQL for the standard components.
+pub struct SqliteQueries {
+    templates: Templates,
+}
+
+impl SqliteQueries {
+    /// The components, with templates overridden from `override_dir` if given.
+    pub fn new(override_dir: Option<&Path>) -> Result<SqliteQueries> {
+        Ok(SqliteQueries {
+            templates: Templates::new(TEMPLATES, override_dir)?,
+        })
+    }
+}
+
+/// Tier 2 for an interface configured by `options`.
+pub(crate) fn query_components(options: &ConnectOptions) -> Result<Box<dyn DialectQueries>> {
+    let dir = flowdb_plugin_sdk::queries::template_dir(options);
+    Ok(Box::new(StandardQueries::new(SqliteQueries::new(
+        dir.as_deref(),
+    )?)))
+}
+
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+impl SqlDialect for SqliteQueries {
+    const NAME: &'static str = "sqlite";
+    /// SQLite's historical default `SQLITE_MAX_VARIABLE_NUMBER`, which Prefect keeps to.
+    const MAX_BIND_PARAMETERS: i64 = 999;
+    const USES_JSON_STRINGS: bool = true;
+
+    fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    fn cast_to_json(&self, expr: &str) -> String {
+        format!("json({expr})")
+    }
+
+    fn json_arr_agg(&self, expr: &str) -> String {
+        format!("json_group_array({expr})")
+    }
+
+    fn build_json_object(&self, pairs: &[(&str, &str)]) -> String {
+        let items: Vec<String> = pairs
+            .iter()
+            .map(|(key, expr)| format!("{}, {expr}", quote(key)))
+            .collect();
+        format!("json_object({})", items.join(", "))
+    }
+
+    fn json_extract_text(&self, document: &str, key: &str) -> String {
+        let path = format!("$.\"{}\"", key.replace('"', "\\\""));
+        format!("json_extract({document}, {})", quote(&path))
+    }
+
+    fn in_list(&self, expr: &str, param: &str) -> String {
+        format!("{expr} IN (SELECT value FROM json_each({param}))")
+    }
+
+    /// How Prefect compiles JSONB `?&` for SQLite: the distinct matches are at least as many
+    /// as the list's distinct items.
+    fn json_array_has_all(&self, document: &str, param: &str) -> String {
+        format!(
+            "((SELECT count(DISTINCT have.value) FROM json_each({document}) AS have \
+               JOIN json_each({param}) AS wanted ON have.value = wanted.value) \
+              >= (SELECT count(DISTINCT wanted.value) FROM json_each({param}) AS wanted))"
+        )
+    }
+
+    /// How Prefect compiles JSONB `?|` for SQLite (an object's keys, an array's values).
+    fn json_array_has_any(&self, document: &str, param: &str) -> String {
+        format!(
+            "EXISTS (SELECT 1 FROM json_each({document}) AS have, json_each({param}) AS wanted \
+             WHERE CASE WHEN (json_type({document}) = 'object') THEN have.\"key\" ELSE have.value END = wanted.value)"
+        )
+    }
+
+    fn greatest(&self, a: &str, b: &str) -> String {
+        format!("max({a}, {b})")
+    }
+
+    fn date_add(&self, dt: &str, iv: &str) -> String {
+        format!(
+            "strftime({TIMESTAMP_FORMAT}, julianday({dt}) + (julianday({iv}) - {EPOCH_JULIAN_DAY}))"
+        )
+    }
+
+    fn interval_add(&self, i1: &str, i2: &str) -> String {
+        format!(
+            "strftime({TIMESTAMP_FORMAT}, {EPOCH_JULIAN_DAY} + (julianday({i1}) - {EPOCH_JULIAN_DAY}) + (julianday({i2}) - {EPOCH_JULIAN_DAY}))"
+        )
+    }
+
+    fn date_diff(&self, d1: &str, d2: &str) -> String {
+        format!(
+            "strftime({TIMESTAMP_FORMAT}, {EPOCH_JULIAN_DAY} + (julianday({d1}) - julianday({d2})))"
+        )
+    }
+
+    fn date_diff_seconds(&self, d1: &str, d2: &str) -> String {
+        format!("((julianday({d1}) - julianday({d2})) * 86400.0)")
+    }
+
+    /// `EXTRACT(epoch FROM iv)` as SQLAlchemy compiles it for SQLite: whole seconds.
+    fn interval_epoch(&self, iv: &str) -> String {
+        format!("CAST(STRFTIME('%s', {iv}) AS INTEGER)")
+    }
+
+    fn zero_interval(&self) -> &'static str {
+        "'1970-01-01 00:00:00.000000'"
+    }
+
+    fn ilike_contains(&self, expr: &str, param: &str) -> String {
+        format!("lower({expr}) LIKE lower('%' || {param} || '%')")
+    }
+
+    /// Rounded to SQLite's millisecond precision first, as Prefect does: julianday arithmetic
+    /// is off by a few microseconds, which would put a run on a bucket boundary in the
+    /// bucket before.
+    fn bucket_index(&self, timestamp: &str, start_param: &str, interval_micros: i64) -> String {
+        format!(
+            "CAST(floor(round({}, 3) / ({:?} + 0.0)) AS INTEGER)",
+            self.date_diff_seconds(timestamp, start_param),
+            interval_micros as f64 / 1_000_000.0
+        )
+    }
+
+    /// No row locks: a `with_for_update` transaction is `BEGIN IMMEDIATE`, which holds the
+    /// database's write lock from its start.
+    fn for_update(&self, _skip_locked: bool) -> &'static str {
+        ""
+    }
+}
