@@ -6,6 +6,8 @@
 //! report gives each side's median ops/s and their ratio (plugin / static) — a ratio of 1.0
 //! means the boundary is free.
 
+mod workloads;
+
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -50,6 +52,23 @@ struct Args {
     /// Print a JSON document.
     #[arg(long)]
     json: bool,
+    /// The orchestration workloads to run (comma-separated names or prefixes such as
+    /// `a1,c2`; `all`; `none`), on a fresh database per dialect.
+    #[arg(long, default_value = "all")]
+    workloads: String,
+    /// Runs created by each create workload (Prefect's benchmark: 2000).
+    #[arg(long, default_value_t = 2000)]
+    n: usize,
+    /// Reads made by each read workload (Prefect's benchmark: 200).
+    #[arg(long, default_value_t = 200)]
+    r: usize,
+    /// Skip the plugin-versus-static operations and the migration timings.
+    #[arg(long)]
+    workloads_only: bool,
+    /// Keep the workload databases afterwards (their URLs are printed), to look at the data or
+    /// replay a query under `EXPLAIN`.
+    #[arg(long)]
+    keep: bool,
     /// Look for plugins here first.
     #[arg(long = "plugin-path")]
     plugin_paths: Vec<PathBuf>,
@@ -340,6 +359,85 @@ async fn bench_dialect<D: Dialect>(
     measurements
 }
 
+/// The server's own ceiling for one-row commits: one-row inserts in autocommit (one insert and
+/// its commit per round trip) through the plugin's code linked statically, no boundary.
+#[derive(Debug, Serialize)]
+struct CommitCeiling {
+    dialect: &'static str,
+    commits: usize,
+    commits_per_sec: f64,
+}
+
+async fn commit_ceiling<D: Dialect>(
+    dialect: &'static str,
+    url: &str,
+    create: &str,
+) -> anyhow::Result<CommitCeiling> {
+    let config = DatabaseConfig::new(url);
+    let linked = D::connect(config.connect_options()).await?;
+    linked.execute(abi_statement(create, vec![])).await?;
+    let insert = "insert into bench_ceiling (id, name) values ($1, $2)";
+    let commits = 2000;
+    for _ in 0..100 {
+        linked
+            .execute(abi_statement(
+                insert,
+                vec![uuid::Uuid::new_v4().into_value(), "warm".into_value()],
+            ))
+            .await?;
+    }
+    let started = Instant::now();
+    for _ in 0..commits {
+        linked
+            .execute(abi_statement(
+                insert,
+                vec![uuid::Uuid::new_v4().into_value(), "ceiling".into_value()],
+            ))
+            .await?;
+    }
+    let commits_per_sec = commits as f64 / started.elapsed().as_secs_f64();
+    linked.close().await;
+    Ok(CommitCeiling {
+        dialect,
+        commits,
+        commits_per_sec,
+    })
+}
+
+/// Whether the workload `name` was asked for.
+fn workload_wanted(selection: &str, name: &str) -> bool {
+    match selection {
+        "all" => true,
+        "none" => false,
+        list => list
+            .split(',')
+            .map(str::trim)
+            .any(|wanted| !wanted.is_empty() && name.starts_with(wanted)),
+    }
+}
+
+/// The workloads and the commit ceiling of one dialect, on a database of their own.
+async fn workloads_for<D: Dialect>(
+    dialect: &'static str,
+    url: &str,
+    ceiling_table: &str,
+    registry: &PluginRegistry,
+    args: &Args,
+) -> anyhow::Result<(Vec<workloads::WorkloadResult>, CommitCeiling)> {
+    let interface = DbInterface::with_registry(DatabaseConfig::new(url), registry)?;
+    let results = workloads::run_workloads(
+        dialect,
+        std::sync::Arc::clone(&interface),
+        args.n,
+        args.r,
+        &|name| workload_wanted(&args.workloads, name),
+    )
+    .await?;
+    interface.close().await;
+    let ceiling = commit_ceiling::<D>(dialect, url, ceiling_table).await?;
+    Ok((results, ceiling))
+}
+
 #[derive(Debug, Serialize)]
 struct MigrationTiming {
     dialect: &'static str,
@@ -401,7 +499,75 @@ async fn run(args: Args) -> anyhow::Result<()> {
         PluginRegistry::discover(SearchPath::from_env().with_explicit(args.plugin_paths.clone()));
     let mut measurements = Vec::new();
     let wanted = |name: &str| args.dialect == "all" || args.dialect == name;
-    if wanted("sqlite") {
+    let mut workload_results = Vec::new();
+    let mut ceilings = Vec::new();
+    if !matches!(args.workloads.as_str(), "all" | "none") {
+        for wanted in args.workloads.split(',').map(str::trim) {
+            anyhow::ensure!(
+                workloads::WORKLOADS
+                    .iter()
+                    .any(|name| !wanted.is_empty() && name.starts_with(wanted)),
+                "--workloads: no workload is named `{wanted}`; they are {} (or all, none)",
+                workloads::WORKLOADS.join(", ")
+            );
+        }
+    }
+    if args.workloads != "none" {
+        if wanted("sqlite") {
+            let dir =
+                std::env::temp_dir().join(format!("flowdb-bench-workloads-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)?;
+            let url = format!("sqlite+aiosqlite:///{}", dir.join("workloads.db").display());
+            let outcome = workloads_for::<SqliteDialect>(
+                "sqlite",
+                &url,
+                "create table bench_ceiling (id char(36) primary key, name varchar not null)",
+                &registry,
+                &args,
+            )
+            .await;
+            if args.keep {
+                eprintln!("kept {url}");
+            } else {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            let (results, ceiling) = outcome?;
+            workload_results.extend(results);
+            ceilings.push(ceiling);
+        }
+        if wanted("postgres") {
+            let (server, _) = args
+                .postgres_url
+                .rsplit_once('/')
+                .context("the PostgreSQL URL names no database")?;
+            let url = format!("{server}/flowdb_bench_workloads_{}", std::process::id());
+            let admin = DbInterface::with_registry(DatabaseConfig::new(&url), &registry)?;
+            admin
+                .create_database()
+                .await
+                .context("creating the workload database")?;
+            let outcome = workloads_for::<PgDialect>(
+                "postgresql",
+                &url,
+                "create table bench_ceiling (id uuid primary key, name varchar not null)",
+                &registry,
+                &args,
+            )
+            .await;
+            if args.keep {
+                eprintln!("kept {url}");
+            } else {
+                admin
+                    .drop_database()
+                    .await
+                    .context("dropping the workload database")?;
+            }
+            let (results, ceiling) = outcome?;
+            workload_results.extend(results);
+            ceilings.push(ceiling);
+        }
+    }
+    if wanted("sqlite") && !args.workloads_only {
         let dir = std::env::temp_dir().join(format!("flowdb-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let url = format!("sqlite+aiosqlite:///{}", dir.join("bench.db").display());
@@ -410,7 +576,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&dir);
         measurements.extend(outcome?);
     }
-    if wanted("postgres") {
+    if wanted("postgres") && !args.workloads_only {
         let name = format!("flowdb_bench_{}", std::process::id());
         let (server, _) = args
             .postgres_url
@@ -431,10 +597,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         measurements.extend(outcome?);
     }
     let mut migrations = Vec::new();
-    if args
-        .operation
-        .as_deref()
-        .is_none_or(|wanted| "migrate".contains(wanted) || wanted.contains("migrat"))
+    if !args.workloads_only
+        && args
+            .operation
+            .as_deref()
+            .is_none_or(|wanted| "migrate".contains(wanted) || wanted.contains("migrat"))
     {
         if wanted("sqlite") {
             let dir =
@@ -457,7 +624,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     anyhow::ensure!(
-        !measurements.is_empty() || !migrations.is_empty(),
+        !measurements.is_empty() || !migrations.is_empty() || !workload_results.is_empty(),
         "unknown --dialect `{}` (sqlite, postgres or all)",
         args.dialect
     );
@@ -468,9 +635,16 @@ async fn run(args: Args) -> anyhow::Result<()> {
             "rounds": args.rounds,
             "measurements": measurements,
             "migrations": migrations,
+            "n": args.n,
+            "r": args.r,
+            "workloads": workload_results,
+            "commit_ceiling": ceilings,
         });
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
+        if !workload_results.is_empty() {
+            print_workloads(&workload_results, &ceilings, &args);
+        }
         if !measurements.is_empty() {
             println!(
                 "{:<11} {:<36} {:>8} {:>12} {:>12} {:>7}",
@@ -510,6 +684,70 @@ async fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn print_workloads(results: &[workloads::WorkloadResult], ceilings: &[CommitCeiling], args: &Args) {
+    println!(
+        "{:<11} {:<34} {:>6} {:>10} {:>9} {:>9} {:>10} {:>8}  ERRORS / NOTE",
+        "DIALECT", "WORKLOAD", "OPS", "OPS/s", "p50 ms", "p99 ms", "PREFECT/s", "×PREFECT",
+    );
+    for result in results {
+        let errors: Vec<String> = result
+            .errors
+            .iter()
+            .map(|(kind, count)| format!("{count} {kind}"))
+            .collect();
+        println!(
+            "{:<11} {:<34} {:>6} {:>10.0} {:>9.2} {:>9.2} {:>10} {:>8}  {}; {}",
+            result.dialect,
+            result.workload,
+            result.ops,
+            result.ops_per_sec,
+            result.p50_ms,
+            result.p99_ms,
+            result
+                .prefect_ops_per_sec
+                .map_or_else(|| "-".to_owned(), |figure| format!("{figure:.0}")),
+            result
+                .vs_prefect
+                .map_or_else(|| "-".to_owned(), |ratio| format!("{ratio:.1}")),
+            if errors.is_empty() {
+                "no errors".to_owned()
+            } else {
+                errors.join(", ")
+            },
+            result.note,
+        );
+    }
+    for ceiling in ceilings {
+        let commit_bound: Vec<String> = results
+            .iter()
+            .filter(|result| {
+                result.dialect == ceiling.dialect
+                    && matches!(
+                        result.workload,
+                        "a2_create_commit_each" | "b_set_state_pending"
+                    )
+            })
+            .map(|result| {
+                format!(
+                    "{} {:.2}",
+                    result.workload,
+                    result.ops_per_sec / ceiling.commits_per_sec
+                )
+            })
+            .collect();
+        println!(
+            "{:<11} one-row commit ceiling (static, autocommit insert): {:.0}/s; of it: {}",
+            ceiling.dialect,
+            ceiling.commits_per_sec,
+            commit_bound.join(", ")
+        );
+    }
+    println!(
+        "(N = {}, R = {}; Prefect 3.9.1's figures on this machine kind from its reference benchmark)\n",
+        args.n, args.r
+    );
 }
 
 fn main() -> std::process::ExitCode {
