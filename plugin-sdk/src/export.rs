@@ -8,7 +8,7 @@ use crate::abi::{
     ABI_VERSION, ConnectOptions, HostServices, OrmBox, PluginDescription, PluginError,
     PluginHealth, PluginModule, PluginModuleRef, PluginResult, PoolBox, QueryComponentsBox,
 };
-use crate::config::{Dialect, export_pool};
+use crate::config::{Dialect, Pool as _, export_pool};
 use crate::panic_guard::{guard_future, guard_sync};
 use crate::{SDK_VERSION, logging, runtime};
 use abi_stable::prefix_type::PrefixTypeTrait;
@@ -76,8 +76,38 @@ extern "C" fn shutdown() {
 
 extern "C" fn connect<D: Dialect>(options: ConnectOptions) -> FfiFuture<PluginResult<PoolBox>> {
     guard_future("connect", || {
+        // SQL template overrides are checked against the database as the pool opens: a
+        // template that renders SQL the database rejects is refused at start, naming its file.
+        let checks = match crate::queries::template_dir(&options) {
+            Some(_) => {
+                D::query_components(&options).and_then(|queries| queries.validation_statements())
+            }
+            None => Ok(Vec::new()),
+        };
         let connecting = D::connect(options);
-        async move { Ok(export_pool(connecting.await?)) }
+        async move {
+            let checks = checks?;
+            let pool = connecting.await?;
+            for (origin, statement) in checks {
+                let explain = crate::abi::Statement {
+                    sql: format!("EXPLAIN {}", statement.sql).into(),
+                    params: statement.params,
+                };
+                if let Err(err) = pool.fetch_all(explain).await {
+                    pool.close().await;
+                    return Err(crate::error::Error {
+                        kind: crate::abi::ErrorKind::INVALID_ARGUMENT,
+                        message: format!(
+                            "{origin} renders SQL the database rejects: {}; fix or remove the file",
+                            err.message
+                        )
+                        .into(),
+                        ..err
+                    });
+                }
+            }
+            Ok(export_pool(pool))
+        }
     })
 }
 

@@ -56,13 +56,17 @@ pub struct Outcome {
 }
 
 /// The pool cache key: Prefect keys engines by (event loop, URL, echo, timeout). Here the
-/// runtime a pool lives on is its plugin's, one per plugin library, so the library stands for it.
+/// runtime a pool lives on is its plugin's, one per plugin library, so the library stands for it;
+/// and the SQL template overrides, which are checked as a pool opens, are part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct PoolKey {
     library: PathBuf,
     url: String,
     echo: bool,
     timeout: Option<Duration>,
+    /// A pool opened with SQL template overrides has had them checked against the database;
+    /// one opened without has not.
+    sql_template_dir: Option<PathBuf>,
 }
 
 fn pool_cache() -> &'static Mutex<HashMap<PoolKey, Weak<Database>>> {
@@ -99,6 +103,7 @@ impl Database {
             url: config.url().to_owned(),
             echo: config.echo,
             timeout: config.timeout,
+            sql_template_dir: config.sql_template_dir.clone(),
         };
         if let Some(open) = Self::cached(&key) {
             return Ok(open);

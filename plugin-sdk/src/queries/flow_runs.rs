@@ -100,6 +100,11 @@ pub fn flow_run_filter<D: SqlDialect + ?Sized>(
     dialect: &D,
     args: &Arguments,
 ) -> Result<Vec<String>> {
+    for argument in ["state_type_any", "state_type_not_any"] {
+        for state_type in args.text_list(argument)?.unwrap_or_default() {
+            check_state_type(args, argument, state_type)?;
+        }
+    }
     let mut conditions = Vec::new();
     let mut list = |argument: &str, column: &str, negate: bool, enum_type: Option<&str>| {
         if args.has(argument) {
@@ -356,9 +361,43 @@ pub(crate) fn flow_run_history<D: SqlDialect + ?Sized>(
     })?))
 }
 
+/// Prefect's state types.
+pub(crate) const STATE_TYPES: &[&str] = &[
+    "SCHEDULED",
+    "PENDING",
+    "RUNNING",
+    "COMPLETED",
+    "FAILED",
+    "CANCELLED",
+    "CRASHED",
+    "PAUSED",
+    "CANCELLING",
+];
+
+fn check_state_type(args: &Arguments, argument: &str, value: &str) -> Result<()> {
+    if STATE_TYPES.contains(&value) {
+        return Ok(());
+    }
+    Err(args.invalid(
+        argument,
+        format!(
+            "has `{value}`, which is not a state type ({})",
+            STATE_TYPES.join(", ")
+        ),
+    ))
+}
+
 /// The guard that makes a state change conditional on the run's current state, over a row
 /// aliased `run`.
 fn expected_state_guard(args: &Arguments) -> Result<String> {
+    check_state_type(
+        args,
+        "state_type",
+        args.required("state_type", Arguments::text)?,
+    )?;
+    if let Some(expected) = args.text("expected_state_type")?.filter(|e| *e != "NULL") {
+        check_state_type(args, "expected_state_type", expected)?;
+    }
     let mut guard = Vec::new();
     match args.text("expected_state_type")? {
         Some("NULL") => guard.push("run.state_type IS NULL".to_owned()),

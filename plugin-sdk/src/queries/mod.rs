@@ -21,7 +21,7 @@ use abi_stable::std_types::{RStr, RString, RVec};
 
 use crate::abi::{
     ComponentInfo, NamedValue, PluginResult, QueryComponents, QueryComponents_TO,
-    QueryComponentsBox, UnitOfWork, Value,
+    QueryComponentsBox, Statement, UnitOfWork, Value,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::ValueExt;
@@ -87,6 +87,14 @@ pub trait DialectQueries: Send + Sync + 'static {
             ErrorKind::UNSUPPORTED,
             format!("query component `{component}` is not supported by this plugin"),
         ))
+    }
+
+    /// Statements to check against the database when a pool opens, each with where it came
+    /// from: what an operator's template overrides render to, so that SQL the database rejects
+    /// is refused at start, naming the file, rather than at its first use. The SDK runs each
+    /// under `EXPLAIN`. The default has none.
+    fn validation_statements(&self) -> Result<Vec<(String, Statement)>> {
+        Ok(Vec::new())
     }
 }
 

@@ -4,12 +4,13 @@
 use std::marker::PhantomData;
 use std::path::PathBuf;
 
+use crate::abi::ValueKind;
 use crate::abi::catalogue::{self, ComponentSpec};
 use crate::abi::queries::TEMPLATE_DIR_OPTION;
 use crate::abi::{ComponentInfo, ConnectOptions, Statement, UnitOfWork, Value};
 use crate::error::{Error, ErrorExt, Result};
 use crate::orm::prefect_upsert_columns;
-use crate::queries::{Arguments, DialectQueries, NamedSql, Templates, flow_runs};
+use crate::queries::{Arguments, DialectQueries, NamedSql, TemplateSource, Templates, flow_runs};
 
 /// The SQL in which dialects differ, as small pieces the standard components are built from:
 /// what a plugin implements to get every standard component ([`StandardQueries`]).
@@ -376,10 +377,17 @@ impl<D: SqlDialect> StandardQueries<D> {
             .dialect
             .templates()
             .render("get-runs-from-worker-queues.sql.jinja", &flags)?;
+        let limit = |name| args.int(name).map(|value| value.unwrap_or(1000));
+        let candidates = limit("limit")?
+            .min(limit("worker_limit")?)
+            .min(limit("queue_limit")?);
         let statement = sql.bind(|name| match name {
             "limit" | "worker_limit" | "queue_limit" => {
                 Some(args.get(name).cloned().unwrap_or(Value::Int64(1000)))
             }
+            // How many runs of one queue can reach the result at most: a template may fetch
+            // that many per queue and no more.
+            "candidates_per_queue" => Some(Value::Int64(candidates)),
             other => args.get(other).cloned(),
         })?;
         Ok(query(statement))
@@ -455,6 +463,40 @@ impl<D: SqlDialect> StandardQueries<D> {
     }
 }
 
+/// The templates the standard components render, and which component renders each.
+const TEMPLATE_COMPONENTS: &[(&str, &str)] = &[
+    (
+        "get-runs-from-worker-queues.sql.jinja",
+        "get_scheduled_flow_runs_from_work_pool",
+    ),
+    (
+        "get-runs-from-work-queues.sql.jinja",
+        "get_scheduled_flow_runs_from_work_queues",
+    ),
+    ("flow-run-graph-v2.sql.jinja", "flow_run_graph_v2"),
+    (
+        "make-timestamp-intervals.sql.jinja",
+        "make_timestamp_intervals",
+    ),
+];
+
+/// A value of `kind` to render and check a statement with.
+fn sample_value(kind: ValueKind) -> Value {
+    match kind {
+        ValueKind::BOOL => Value::Bool(true),
+        ValueKind::INT16 | ValueKind::INT32 | ValueKind::INT64 => Value::Int64(1),
+        ValueKind::FLOAT64 => Value::Float64(1.0),
+        ValueKind::UUID => Value::Uuid([0; 16]),
+        ValueKind::TIMESTAMP => Value::Timestamp(1_800_000_000_000_000),
+        ValueKind::INTERVAL => Value::Interval(60_000_000),
+        ValueKind::JSON => Value::Json("{}".into()),
+        ValueKind::UUID_LIST => Value::UuidList(vec![[0; 16]].into()),
+        ValueKind::TEXT_LIST => Value::TextList(vec!["SCHEDULED".into()].into()),
+        ValueKind::INT64_LIST => Value::Int64List(vec![1].into()),
+        _ => Value::Text("x".into()),
+    }
+}
+
 const CONFIGURATION_READ: &str = "SELECT key, value FROM configuration WHERE key = :key";
 const CONFIGURATION_WRITE: &str = "INSERT INTO configuration (id, created, updated, key, value) \
      VALUES (:id, :now, :now, :key, :value) \
@@ -484,6 +526,46 @@ impl<D: SqlDialect> DialectQueries for StandardQueries<D> {
                 Value::Int64(D::MAX_BIND_PARAMETERS),
             ),
         ]
+    }
+
+    fn validation_statements(&self) -> Result<Vec<(String, Statement)>> {
+        let mut statements = Vec::new();
+        for (template, source) in self.dialect.templates().sources() {
+            let TemplateSource::Override(path) = source else {
+                continue;
+            };
+            let Some(component) = TEMPLATE_COMPONENTS
+                .iter()
+                .find(|(name, _)| name == template)
+                .map(|(_, component)| *component)
+            else {
+                continue;
+            };
+            let Some(spec) = catalogue::standard_component(component) else {
+                continue;
+            };
+            let info = spec.info();
+            // Every flag on, then every flag off: each branch of the template renders once.
+            for all in [true, false] {
+                let given = spec
+                    .parameters
+                    .iter()
+                    .filter(|parameter| all || parameter.required)
+                    .map(|parameter| (parameter.name, sample_value(parameter.kind)));
+                let args = Arguments::check(&info, given)?;
+                let work = self.render(component, &args).map_err(|err| Error {
+                    message: format!("{}: {}", path.display(), err.message).into(),
+                    ..err
+                })?;
+                for statement in work.statements {
+                    statements.push((
+                        format!("SQL template override {}", path.display()),
+                        statement,
+                    ));
+                }
+            }
+        }
+        Ok(statements)
     }
 
     fn render(&self, component: &str, args: &Arguments) -> Result<UnitOfWork> {
