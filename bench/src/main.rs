@@ -148,6 +148,7 @@ impl<P: Pool> Side for Static<P> {
         let work = flowdb_plugin_sdk::abi::UnitOfWork {
             statements: vec![abi_statement(sql, params)].into(),
             with_for_update: false,
+            independent: false,
         };
         self.0.run_unit_of_work(work).await?;
         Ok(())

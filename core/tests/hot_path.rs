@@ -285,3 +285,80 @@ async fn hot_path_on_both_dialects_gives_the_same_answers() {
     expected(&postgres);
     assert_eq!(sqlite, postgres);
 }
+
+/// A run's columns follow its states as Prefect's global flow policy sets them, to the
+/// microsecond, on both dialects.
+async fn run_columns_follow_states(db: Arc<DbInterface>) {
+    let setup = setup(&db).await;
+    let run = runs(&setup, 1).remove(0);
+    let id = run.id;
+    db.create_flow_runs(vec![run], base_time()).await.unwrap();
+    let at = |micros: i64| base_time() + TimeDelta::microseconds(micros);
+    let move_to = |state_type: StateType, micros: i64| {
+        let db = Arc::clone(&db);
+        async move {
+            let mut state = StateProposal::new(state_type);
+            state.timestamp = at(micros);
+            db.set_flow_run_state(id, state, None).await.unwrap()
+        }
+    };
+    move_to(StateType::Pending, 1_000_001).await;
+    move_to(StateType::Running, 7_123_457).await;
+    move_to(StateType::Completed, 14_370_371).await;
+    let read = || async {
+        db.read_flow_runs(&ReadFlowRuns {
+            filter: FlowRunFilter {
+                id_any: Some(vec![id]),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .remove(0)
+    };
+    let done = read().await;
+    assert_eq!(done.state_type, Some(StateType::Completed));
+    assert_eq!(done.start_time, Some(at(7_123_457)));
+    assert_eq!(done.end_time, Some(at(14_370_371)));
+    assert_eq!(done.run_count, 1);
+    assert_eq!(
+        done.total_run_time.0,
+        TimeDelta::microseconds(14_370_371 - 7_123_457)
+    );
+    assert_eq!(done.next_scheduled_start_time, None);
+    // A retry: RUNNING again clears the end time; its run time adds up.
+    move_to(StateType::Running, 20_000_003).await;
+    let running = read().await;
+    assert_eq!((running.end_time, running.run_count), (None, 2));
+    move_to(StateType::Completed, 21_500_000).await;
+    let again = read().await;
+    assert_eq!(
+        again.total_run_time.0,
+        TimeDelta::microseconds(14_370_371 - 7_123_457 + 21_500_000 - 20_000_003)
+    );
+    // A SCHEDULED state carries its scheduled time, which becomes the next start.
+    let state = move_to(StateType::Scheduled, 30_000_000).await;
+    let scheduled = read().await;
+    assert_eq!(scheduled.next_scheduled_start_time, Some(at(30_000_000)));
+    let session = db.session().await.unwrap();
+    let row: flowdb::models::FlowRunState = session
+        .get(vec![flowdb::value::Value::Uuid(state.into_bytes())])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.state_details.scheduled_time, Some(at(30_000_000)));
+    assert_eq!(row.state_details.flow_run_id, Some(id));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_columns_follow_states_on_both_dialects() {
+    let dir = temp_dir("run-columns");
+    run_columns_follow_states(interface(&format!(
+        "sqlite:///{}",
+        dir.join("c.db").display()
+    )))
+    .await;
+    with_postgres_database(|url| async move { run_columns_follow_states(interface(&url)).await })
+        .await;
+}

@@ -394,6 +394,11 @@ pub const SET_FLOW_RUN_STATE: ComponentSpec = ComponentSpec {
             "apply only if the run's current state type is this; the text NULL for a run without a state",
         ),
         optional(
+            "now",
+            ValueKind::TIMESTAMP,
+            "the time written to the run's `updated` and the state's `created`/`updated` (default: state_timestamp)",
+        ),
+        optional(
             "expected_state_id",
             ValueKind::UUID,
             "apply only if the run's current state is this one",

@@ -89,6 +89,16 @@ pub struct UnitOfWork {
     /// Take the write lock up front (SQLite `BEGIN IMMEDIATE`); see
     /// [`DatabasePool::begin`].
     pub with_for_update: bool,
+    /// The statements are writes that neither read what an earlier one wrote nor use its
+    /// outcome (inserts of rows that reference each other, say), and none has `RETURNING`. A
+    /// dialect may then run them as one statement — PostgreSQL chains them as data-modifying
+    /// CTEs: one round trip, with foreign keys between the new rows checked at its end — and
+    /// checks foreign keys at commit where it runs them one by one (SQLite's
+    /// `defer_foreign_keys`).
+    ///
+    /// # Since
+    /// ABI 0.2.
+    pub independent: bool,
 }
 
 /// What one statement of a [`UnitOfWork`] did.

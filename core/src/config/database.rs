@@ -186,9 +186,27 @@ impl Database {
         statements: Vec<Statement>,
         with_for_update: bool,
     ) -> Result<Vec<Outcome>> {
+        self.run_work(statements, with_for_update, false).await
+    }
+
+    /// Runs writes that neither read what an earlier one wrote nor use its outcome, and have
+    /// no `RETURNING` — inserts of rows that reference each other, say — in one transaction
+    /// with the write lock taken up front. The dialect may run them as one statement
+    /// (PostgreSQL: one round trip), and checks foreign keys between them at the end.
+    pub async fn run_independent_writes(&self, statements: Vec<Statement>) -> Result<Vec<Outcome>> {
+        self.run_work(statements, true, true).await
+    }
+
+    async fn run_work(
+        &self,
+        statements: Vec<Statement>,
+        with_for_update: bool,
+        independent: bool,
+    ) -> Result<Vec<Outcome>> {
         let work = UnitOfWork {
             statements: statements.into_iter().map(Statement::into_abi).collect(),
             with_for_update,
+            independent,
         };
         let outcomes: RVec<_> = into_result(&self.plugin, self.pool.run_unit_of_work(work).await)?;
         Ok(outcomes

@@ -191,9 +191,12 @@ fn bytes_to_uuid(value: &Value) -> Result<Uuid> {
 }
 
 impl DbInterface {
-    /// Creates flow runs in a SCHEDULED state, as Prefect's scheduler inserts them: the runs
-    /// (`ON CONFLICT (flow_id, idempotency_key) DO NOTHING`), one SCHEDULED state each, and
-    /// `set_state_id_on_inserted_flow_runs_statement`, all in one transaction. Each run's
+    /// Creates flow runs in a SCHEDULED state, in one transaction. Runs with an idempotency key
+    /// are inserted as Prefect's scheduler inserts them: the runs (`ON CONFLICT (flow_id,
+    /// idempotency_key) DO NOTHING RETURNING id`), one SCHEDULED state for each run inserted,
+    /// then `set_state_id_on_inserted_flow_runs_statement`. Without keys no run can conflict,
+    /// and the runs go in already pointing at their states, with the states, as one unit of
+    /// independent writes (one statement on PostgreSQL). Each run's
     /// state columns are set here (`state_type`, `state_name`, `state_timestamp = now`,
     /// `next_scheduled_start_time` and, if unset, `expected_start_time` from its scheduled time:
     /// `next_scheduled_start_time`, else `expected_start_time`, else `now`).
@@ -215,20 +218,18 @@ impl DbInterface {
         let database = self.database().await?;
         let keyed = runs.iter().any(|run| run.idempotency_key.is_some());
         if !keyed {
-            // No run can conflict: everything goes in one unit of work, one crossing.
+            // No run can conflict, so each run can point at its state as it is inserted: the
+            // runs and their states go in as independent writes, one crossing into the plugin
+            // (and on PostgreSQL one statement, one round trip), with no UPDATE afterwards —
+            // on PostgreSQL that UPDATE rewrites every index of flow_run. The write lock is
+            // taken up front (SQLite's BEGIN IMMEDIATE), so concurrent creators wait their
+            // turn instead of failing with "database is locked".
+            for (run, state) in runs.iter_mut().zip(&states) {
+                run.state_id = Some(state.id);
+            }
             let mut statements = insert_statements(queries, &runs, None, None)?;
             statements.extend(insert_statements(queries, &states, None, None)?);
-            statements.extend(
-                queries
-                    .render_typed(&SetStateIdOnInsertedFlowRunsStatement {
-                        inserted_flow_run_ids: runs.iter().map(|run| run.id).collect(),
-                        insert_flow_run_states: states.iter().map(|state| state.id).collect(),
-                    })?
-                    .statements,
-            );
-            // A write: SQLite takes the write lock up front (BEGIN IMMEDIATE), so concurrent
-            // creators wait their turn instead of failing with "database is locked".
-            database.run_statements(statements, true).await?;
+            database.run_independent_writes(statements).await?;
             return Ok(runs.iter().map(|run| run.id).collect());
         }
         // Some runs may conflict on their idempotency key: learn which were inserted before
@@ -294,6 +295,11 @@ impl DbInterface {
         let state_id = Uuid::new_v4();
         let mut details = state.details;
         details.flow_run_id = Some(flow_run_id);
+        // Prefect's Scheduled() always carries a scheduled time (its own timestamp by
+        // default); the run's next_scheduled_start_time and Prefect's later rules read it.
+        if state.state_type == StateType::Scheduled && details.scheduled_time.is_none() {
+            details.scheduled_time = Some(state.timestamp);
+        }
         let scheduled_time = details.scheduled_time;
         let (expected_state_type, expected_state_id) = match expected {
             Some(ExpectedState::Type(Some(state_type))) => {
@@ -319,6 +325,7 @@ impl DbInterface {
             scheduled_time,
             expected_state_type,
             expected_state_id,
+            now: Some(Utc::now()),
         })?;
         let rows = self.database().await?.run_rendered(rendered).await?;
         let Some(row) = rows.row(0) else {

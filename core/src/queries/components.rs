@@ -318,6 +318,8 @@ component! {
         expected_state_type: Option<String>,
         /// Apply only if the run's current state is this one.
         expected_state_id: Option<Uuid>,
+        /// The time written to `updated`/`created` (default: the state's timestamp).
+        now: Option<DateTime<Utc>>,
     }
 }
 

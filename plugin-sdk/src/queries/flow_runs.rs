@@ -417,6 +417,10 @@ fn expected_state_guard(args: &Arguments) -> Result<String> {
 
 fn state_value(args: &Arguments, name: &str) -> Option<Value> {
     match name {
+        "now" => args
+            .get(name)
+            .or_else(|| args.get("state_timestamp"))
+            .cloned(),
         // A SCHEDULED state without a scheduled time is due at its own timestamp.
         "scheduled_time" => args
             .get(name)
@@ -447,7 +451,7 @@ fn run_assignments<D: SqlDialect + ?Sized>(dialect: &D, run: &str) -> String {
          state_type = {state_type}, \
          state_name = {state_name}, \
          state_timestamp = :state_timestamp, \
-         updated = :state_timestamp, \
+         updated = :now, \
          start_time = CASE WHEN ({state_type} = 'RUNNING' OR {proposed_final}) AND {run}.start_time IS NULL \
                       THEN :state_timestamp ELSE {run}.start_time END, \
          end_time = CASE WHEN {proposed_final} AND {run}.end_time IS NULL THEN :state_timestamp \
@@ -463,9 +467,10 @@ fn run_assignments<D: SqlDialect + ?Sized>(dialect: &D, run: &str) -> String {
                     ELSE {run}.next_scheduled_start_time END, \
          run_count = CASE WHEN {state_type} = 'RUNNING' THEN {run}.run_count + 1 ELSE {run}.run_count END",
         state_name = dialect.cast_text(":state_name", "varchar"),
-        elapsed = dialect.interval_add(
+        elapsed = dialect.interval_add_elapsed_exact(
             &format!("{run}.total_run_time"),
-            &dialect.date_diff(":state_timestamp", &format!("{run}.state_timestamp"))
+            ":state_timestamp",
+            &format!("{run}.state_timestamp")
         ),
     )
 }
@@ -496,7 +501,7 @@ pub(crate) fn set_flow_run_state_default<D: SqlDialect + ?Sized>(
     statements.push(
         named(&format!(
             "INSERT INTO flow_run_state ({STATE_COLUMNS}) \
-             SELECT :state_id, :state_timestamp, :state_timestamp, run.id, {}, :state_timestamp, \
+             SELECT :state_id, :now, :now, run.id, {}, :state_timestamp, \
                     {}, {}, {} \
              FROM flow_run AS run WHERE run.id = :flow_run_id{guard}",
             dialect.cast_text(":state_type", "state_type"),
@@ -542,7 +547,7 @@ pub fn set_flow_run_state_single_statement<D: SqlDialect + ?Sized>(
             SELECT flow_run.* FROM flow_run WHERE flow_run.id = :flow_run_id {lock} \
          ), new_state AS ( \
             INSERT INTO flow_run_state ({STATE_COLUMNS}) \
-            SELECT :state_id, :state_timestamp, :state_timestamp, run.id, {state_type}, \
+            SELECT :state_id, :now, :now, run.id, {state_type}, \
                    :state_timestamp, {state_name}, {state_message}, {state_details} \
             FROM run WHERE true{guard} \
             RETURNING flow_run_state.id, flow_run_state.flow_run_id \

@@ -30,7 +30,7 @@ pub use crate::abi::queries::TEMPLATE_DIR_OPTION;
 
 pub use self::arguments::Arguments;
 pub use self::flow_runs::{FlowRunSort, flow_run_filter, set_flow_run_state_single_statement};
-pub use self::named::NamedSql;
+pub use self::named::{NamedSql, shift_placeholders};
 pub use self::standard::{SqlDialect, StandardQueries, single_write, template_dir};
 pub use self::templates::{TemplateSource, Templates};
 
@@ -57,7 +57,7 @@ pub use self::templates::{TemplateSource, Templates};
 ///     fn render(&self, component: &str, args: &Arguments) -> Result<UnitOfWork> {
 ///         let sql = NamedSql::compile("select value from configuration where key = :key").unwrap();
 ///         let statement = sql.bind(|name| args.get(name).cloned())?;
-///         Ok(UnitOfWork { statements: vec![statement].into(), with_for_update: false })
+///         Ok(UnitOfWork { statements: vec![statement].into(), with_for_update: false, independent: false })
 ///     }
 /// }
 /// let spec = catalogue::READ_CONFIGURATION_VALUE.info();

@@ -129,3 +129,57 @@ impl NamedSql {
         })
     }
 }
+
+/// `sql` with every `$n` placeholder renumbered to `$(n + offset)`, for putting statements
+/// side by side in one (text in quotes and comments is left alone).
+///
+/// ```
+/// use flowdb_plugin_sdk::queries::shift_placeholders;
+///
+/// assert_eq!(
+///     shift_placeholders("insert into t values ($1, $2, '$1') -- $3", 4),
+///     "insert into t values ($5, $6, '$1') -- $3"
+/// );
+/// ```
+pub fn shift_placeholders(sql: &str, offset: usize) -> String {
+    let bytes = sql.as_bytes();
+    let mut shifted = String::with_capacity(sql.len() + 16);
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            quote @ (b'\'' | b'"') => {
+                at = bytes[at + 1..]
+                    .iter()
+                    .position(|byte| *byte == quote)
+                    .map_or(bytes.len(), |end| at + end + 2);
+            }
+            b'-' if bytes.get(at + 1) == Some(&b'-') => {
+                at = bytes[at..]
+                    .iter()
+                    .position(|byte| *byte == b'\n')
+                    .map_or(bytes.len(), |end| at + end + 1);
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'*') => {
+                at = sql[at + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |end| at + end + 4);
+            }
+            b'$' if bytes.get(at + 1).is_some_and(u8::is_ascii_digit) => {
+                let mut end = at + 1;
+                while end < bytes.len() && bytes[end].is_ascii_digit() {
+                    end += 1;
+                }
+                let number: usize = sql[at + 1..end].parse().unwrap_or(0);
+                shifted.push_str(&sql[copied..at]);
+                shifted.push('$');
+                shifted.push_str(&(number + offset).to_string());
+                copied = end;
+                at = end;
+            }
+            _ => at += 1,
+        }
+    }
+    shifted.push_str(&sql[copied..]);
+    shifted
+}

@@ -68,6 +68,14 @@ pub trait SqlDialect: Send + Sync + 'static {
     /// `d1 - d2`, an interval (Prefect's `date_diff`).
     fn date_diff(&self, d1: &str, d2: &str) -> String;
 
+    /// `interval + (later - earlier)` to the microsecond, as Prefect computes a run's
+    /// `total_run_time` in Python when RUNNING ends. The default is
+    /// [`interval_add`](Self::interval_add) of [`date_diff`](Self::date_diff), which suits a
+    /// dialect whose arithmetic keeps microseconds (PostgreSQL).
+    fn interval_add_elapsed_exact(&self, interval: &str, later: &str, earlier: &str) -> String {
+        self.interval_add(interval, &self.date_diff(later, earlier))
+    }
+
     /// Seconds from `d2` to `d1`, a float (Prefect's `date_diff_seconds`).
     fn date_diff_seconds(&self, d1: &str, d2: &str) -> String;
 
@@ -185,6 +193,7 @@ pub(crate) fn write(statements: Vec<Statement>, with_for_update: bool) -> UnitOf
     UnitOfWork {
         statements: statements.into(),
         with_for_update,
+        independent: false,
     }
 }
 

@@ -3,6 +3,8 @@
 use flowdb_plugin_sdk::abi::{
     ExecOutcome, PoolStatus, RowSet, ServerInfo, Statement, StatementOutcome, UnitOfWork,
 };
+use flowdb_plugin_sdk::queries::shift_placeholders;
+use flowdb_plugin_sdk::value::ValueNEExt as _;
 use flowdb_plugin_sdk::{Pool, Result, Transaction as _};
 use sqlx::{AssertSqlSafe, PgPool};
 
@@ -79,6 +81,9 @@ impl Pool for PgPoolHandle {
                 let statement = statements.remove(0);
                 return Ok(vec![run_statement(&pool, statement).await?]);
             }
+            if work.independent && !statements.is_empty() {
+                return run_as_one_statement(&pool, statements).await;
+            }
             let mut transaction = PgTransaction::new(pool.begin().await.map_err(from_sqlx)?);
             let mut outcomes = Vec::with_capacity(statements.len());
             for statement in statements {
@@ -126,4 +131,51 @@ impl Pool for PgPoolHandle {
         let pool = self.pool.clone();
         async move { pool.close().await }
     }
+}
+
+/// Independent writes chained as data-modifying CTEs, one statement: one round trip, atomic by
+/// itself, with foreign keys between the new rows checked at its end. Each write reports its
+/// count through `RETURNING 1`.
+async fn run_as_one_statement(
+    pool: &PgPool,
+    statements: Vec<Statement>,
+) -> Result<Vec<StatementOutcome>> {
+    let mut sql = String::from("WITH ");
+    let mut params = Vec::new();
+    let mut counts = Vec::with_capacity(statements.len());
+    for (index, statement) in statements.into_iter().enumerate() {
+        if index > 0 {
+            sql.push_str(", ");
+        }
+        let shifted = shift_placeholders(&statement.sql, params.len());
+        sql.push_str(&format!("w{index} AS ({shifted} RETURNING 1)"));
+        counts.push(format!("(SELECT count(*) FROM w{index}) AS w{index}"));
+        params.extend(statement.params);
+    }
+    sql.push_str(" SELECT ");
+    sql.push_str(&counts.join(", "));
+    let outcome = run_statement(
+        pool,
+        Statement {
+            sql: sql.into(),
+            params: params.into(),
+        },
+    )
+    .await?;
+    let row = outcome.rows.values;
+    Ok(row
+        .iter()
+        .map(|value| StatementOutcome {
+            rows_affected: match value.value() {
+                Ok(flowdb_plugin_sdk::abi::Value::Int64(count)) => {
+                    u64::try_from(*count).unwrap_or(0)
+                }
+                _ => 0,
+            },
+            rows: RowSet {
+                columns: Default::default(),
+                values: Default::default(),
+            },
+        })
+        .collect())
 }

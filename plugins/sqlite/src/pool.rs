@@ -95,6 +95,16 @@ impl Pool for SqlitePoolHandle {
         let begin = self.begin(immediate);
         async move {
             let mut transaction = begin.await?;
+            if work.independent {
+                // Rows that reference each other go in one by one; their foreign keys are
+                // checked at commit (the pragma ends with the transaction).
+                transaction
+                    .execute(Statement {
+                        sql: "PRAGMA defer_foreign_keys = ON".into(),
+                        params: Default::default(),
+                    })
+                    .await?;
+            }
             let mut outcomes = Vec::with_capacity(work.statements.len());
             for statement in work.statements {
                 match transaction.run(statement).await {

@@ -43,6 +43,26 @@ pub(crate) fn query_components(options: &ConnectOptions) -> Result<Box<dyn Diale
     )?)))
 }
 
+/// Microseconds since the epoch of a timestamp (or interval) in Prefect's text form
+/// `YYYY-MM-DD HH:MM:SS[.ffffff]`: whole seconds through `julianday` (exact once rounded), the
+/// fraction read as digits.
+fn micros(text: &str) -> String {
+    format!(
+        "(CAST(round((julianday(substr({text}, 1, 19)) - {EPOCH_JULIAN_DAY}) * 86400.0) AS INTEGER) * 1000000 \
+          + CAST(substr({text} || '.000000', 21, 6) AS INTEGER))"
+    )
+}
+
+/// Prefect's text form of `micros` microseconds since the epoch (flooring, so that times
+/// before 1970 read back right).
+fn from_micros(micros: &str) -> String {
+    let fraction = format!("((({micros}) % 1000000 + 1000000) % 1000000)");
+    format!(
+        "(strftime('%Y-%m-%d %H:%M:%S', (({micros}) - {fraction}) / 1000000, 'unixepoch') \
+          || '.' || printf('%06d', {fraction}))"
+    )
+}
+
 fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
@@ -120,6 +140,17 @@ impl SqlDialect for SqliteQueries {
         format!(
             "strftime({TIMESTAMP_FORMAT}, {EPOCH_JULIAN_DAY} + (julianday({d1}) - julianday({d2})))"
         )
+    }
+
+    /// In whole microseconds: `julianday` keeps milliseconds only, and Prefect adds the
+    /// run's time in Python, to the microsecond.
+    fn interval_add_elapsed_exact(&self, interval: &str, later: &str, earlier: &str) -> String {
+        from_micros(&format!(
+            "({} + {} - {})",
+            micros(interval),
+            micros(later),
+            micros(earlier)
+        ))
     }
 
     fn date_diff_seconds(&self, d1: &str, d2: &str) -> String {
