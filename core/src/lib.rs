@@ -10,7 +10,7 @@
 //! let db = DbInterface::new(DatabaseConfig::new("sqlite+aiosqlite:///flow.db"))?;
 //! let session = db.session().await?;
 //! session.execute("create table if not exists t (x integer)", vec![]).await?;
-//! session.execute("insert into t (x) values (?)", params![1_i64]).await?;
+//! session.execute("insert into t (x) values ($1)", params![1_i64]).await?;
 //! let rows = session.fetch_all("select x from t", vec![]).await?;
 //! assert_eq!(rows.row(0).unwrap().get::<i64>("x")?, 1);
 //! # Ok(()) }

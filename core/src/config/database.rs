@@ -5,46 +5,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
-use abi_stable::std_types::{RResult, RVec};
-use flowdb_abi::{PluginResult, PoolBox, PoolStatus, ServerInfo, UnitOfWork, ValueNE};
+use abi_stable::std_types::RVec;
+use flowdb_abi::{PoolBox, PoolStatus, ServerInfo, UnitOfWork};
 
 use crate::config::options::DatabaseConfig;
+use crate::config::statement::{Statement, into_result};
 use crate::config::transaction::Transaction;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::plugin::LoadedPlugin;
 use crate::value::{Rows, Value};
-
-/// One SQL statement in the dialect's syntax with its parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Statement {
-    /// The SQL text (`$1` placeholders on PostgreSQL, `?` on SQLite).
-    pub sql: String,
-    /// The parameters in placeholder order.
-    pub params: Vec<Value>,
-}
-
-impl Statement {
-    /// A statement with parameters.
-    ///
-    /// ```
-    /// use flowdb::{Statement, params};
-    /// let statement = Statement::new("insert into t (a) values (?)", params![1_i64]);
-    /// assert_eq!(statement.params.len(), 1);
-    /// ```
-    pub fn new(sql: impl Into<String>, params: Vec<Value>) -> Statement {
-        Statement {
-            sql: sql.into(),
-            params,
-        }
-    }
-
-    pub(crate) fn into_abi(self) -> flowdb_abi::Statement {
-        flowdb_abi::Statement {
-            sql: self.sql.into(),
-            params: self.params.into_iter().map(ValueNE::new).collect(),
-        }
-    }
-}
 
 /// What one statement of a unit of work did.
 #[derive(Debug, Clone, PartialEq)]
@@ -271,10 +240,3 @@ impl Database {
     }
 }
 
-/// Maps a plugin result into the library's, naming the plugin.
-pub(crate) fn into_result<T>(plugin: &LoadedPlugin, result: PluginResult<T>) -> Result<T> {
-    match result {
-        RResult::ROk(value) => Ok(value),
-        RResult::RErr(err) => Err(Error::plugin(plugin.name(), err)),
-    }
-}

@@ -4,11 +4,13 @@
 mod database;
 mod options;
 mod session;
+mod statement;
 mod transaction;
 
-pub use self::database::{Database, Outcome, Statement};
+pub use self::database::{Database, Outcome};
+pub use self::statement::Statement;
 pub use self::options::{DatabaseConfig, TlsConfig};
 pub use self::session::Session;
 pub use self::transaction::Transaction;
 
-pub(crate) use self::database::into_result as plugin_result;
+pub(crate) use self::statement::into_result as plugin_result;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use flowdb_abi::TransactionBox;
 
-use crate::config::database::{Statement, into_result};
+use crate::config::statement::{Statement, into_result};
 use crate::error::Result;
 use crate::plugin::LoadedPlugin;
 use crate::value::{Rows, Value};
