@@ -2620,24 +2620,14 @@ async def hot_path_state_interchange(hp: HotPath) -> str:
     await cases.check("flowdb refuses stale expected states; Prefect sees nothing change", stale_expectations_refused)
     await cases.check("flowdb and Prefect (force) apply the same 2 chains of 9 states", same_chain_both_ways)
     await cases.check("... same state_type/name/timestamp, start/end/expected/next scheduled times, run_count", chain_case("columns"))
-    # KNOWN: on SQLite flowdb's set_flow_run_state adds run time in SQL through julianday(),
-    # which keeps milliseconds ('1970-01-01 00:00:07.124000'); Prefect's IncrementRunTime adds
-    # Python timedeltas and writes microseconds ('...07.123457'). PostgreSQL (interval
-    # arithmetic) is exact.
-    await cases.check(
-        "... same total_run_time",
-        chain_case("total_run_time"),
-        known="SQLite: set_flow_run_state's total_run_time is rounded to milliseconds (julianday arithmetic)" if hp.dialect == "sqlite" else None,
-    )
-    # KNOWN: flowdb's set_flow_run_state puts `scheduled_time` into next_scheduled_start_time
-    # (and expected_start_time) but not into the new state's state_details, which it writes
-    # as given ({} by default): Prefect then reads a SCHEDULED state without scheduled_time,
-    # and its State validator fills in *now* (so WaitForScheduledTime and CopyScheduledTime
-    # see the wrong time).
+    # On SQLite, run time is added to the microsecond (Prefect adds Python timedeltas), not
+    # through julianday(), which keeps milliseconds.
+    await cases.check("... same total_run_time", chain_case("total_run_time"))
+    # A SCHEDULED state carries its scheduled_time in state_details, as Prefect's Scheduled()
+    # does (else Prefect's validator fills in *now*, and WaitForScheduledTime sees that).
     await cases.check(
         "... same state rows (type, name, timestamp, state_details.scheduled_time)",
         chain_case("state"),
-        known="set_flow_run_state does not write scheduled_time into state_details",
     )
     await cases.check("Prefect sets PENDING, RUNNING; flowdb reads, counts and polls accordingly", prefect_sets_flowdb_reads)
     return cases.verdict("state interchange")
@@ -2717,14 +2707,14 @@ async def hot_path_output_types(hp: HotPath) -> str:
         want(not isinstance(progress.get("data"), str), "flow_run_graph_v2_artifacts data", progress.get("data"), "JSON left as text")
         expect(not problems, "\n".join(problems))
 
-    # KNOWN: on SQLite, `flowdb query run --json` prints the stored text of Prefect's SQLite
-    # encodings (timestamps '2026-12-02 14:00:10.592765', intervals '1970-01-01 00:00:14.998834',
-    # JSON as text, booleans 0/1) for table columns, where PostgreSQL gives RFC 3339, seconds
-    # and parsed JSON. The values themselves are right (the comparisons decode them).
+    # KNOWN: on SQLite, table columns come back typed by their declared types (RFC 3339,
+    # seconds, parsed JSON, as on PostgreSQL), but a computed column has no declared type: the
+    # graph's coalesced times and json_group_array id lists print as SQLite's text. The values
+    # themselves are right (the comparisons decode them).
     await cases.check(
         "timestamps RFC 3339, intervals in seconds, JSON parsed",
         check,
-        known="SQLite: query results are printed in their storage encoding, not typed" if hp.dialect == "sqlite" else None,
+        known="SQLite: computed columns (no declared type) are printed in their storage encoding" if hp.dialect == "sqlite" else None,
     )
     return cases.verdict("output type")
 

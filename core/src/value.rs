@@ -272,7 +272,9 @@ impl FromValue for Interval {
     fn from_value(value: &Value) -> Result<Self, String> {
         match value {
             Value::Interval(micros) => Ok(Interval(chrono::TimeDelta::microseconds(*micros))),
-            // Prefect stores an interval on SQLite as the datetime that far after the epoch.
+            // Prefect stores an interval on SQLite as the datetime that far after the epoch, in
+            // a DATETIME column, which the plugin reads as a timestamp.
+            Value::Timestamp(micros) => Ok(Interval(chrono::TimeDelta::microseconds(*micros))),
             Value::Text(text) => parse_naive_utc(text)
                 .map(|at| Interval(at - DateTime::<Utc>::UNIX_EPOCH))
                 .ok_or_else(|| format!("`{text}` is not an interval")),

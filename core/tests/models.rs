@@ -307,8 +307,12 @@ async fn sqlite_stores_prefects_encodings() {
     session.insert(&run).await.unwrap();
     let rows = session
         .fetch_all(
-            "SELECT id, typeof(id) AS id_type, created, total_run_time, state_type, auto_scheduled, \
-             typeof(auto_scheduled) AS flag_type, empirical_policy FROM flow_run WHERE id = $1",
+            // `x || ''` reads the stored text itself; the plugin reads a column by its declared
+            // type (a CHAR(36) as a UUID, a DATETIME as a timestamp).
+            "SELECT id || '' AS id, typeof(id) AS id_type, created || '' AS created, \
+             total_run_time || '' AS total_run_time, state_type, auto_scheduled || '' AS auto_scheduled, \
+             typeof(auto_scheduled) AS flag_type, empirical_policy || '' AS empirical_policy \
+             FROM flow_run WHERE id = $1",
             vec![Value::Text(run.id.to_string().into())],
         )
         .await

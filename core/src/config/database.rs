@@ -239,4 +239,3 @@ impl Database {
         self.pool.close().await;
     }
 }
-

@@ -8,9 +8,9 @@ mod statement;
 mod transaction;
 
 pub use self::database::{Database, Outcome};
-pub use self::statement::Statement;
 pub use self::options::{DatabaseConfig, TlsConfig};
 pub use self::session::Session;
+pub use self::statement::Statement;
 pub use self::transaction::Transaction;
 
 pub(crate) use self::statement::into_result as plugin_result;

@@ -101,17 +101,20 @@ impl DbInterface {
             ..self.config().clone()
         };
         let scratch = Arc::new(DbInterface::uncached(config, Arc::clone(self.plugin()))?);
-        scratch
-            .create_database()
-            .await
-            .map_err(|err| Error::ScratchDatabase {
+        // Armed before the database is created: a check cancelled while the server creates it
+        // (the statement done, its answer not yet read) must still drop it.
+        let mut guard = DropOnCancel(Some(Arc::clone(&scratch)));
+        let created = scratch.create_database().await;
+        if let Err(err) = created {
+            guard.0 = None;
+            return Err(Error::ScratchDatabase {
                 url: redacted.clone(),
                 reason: format!(
                     "{err}; checking needs the right to create a database there (PostgreSQL: a \
                      role with CREATEDB)"
                 ),
-            })?;
-        let mut guard = DropOnCancel(Some(Arc::clone(&scratch)));
+            });
+        }
         let built = async {
             scratch.upgrade("head").await?;
             scratch.schema_snapshot().await

@@ -415,22 +415,66 @@ fn expected_state_guard(args: &Arguments) -> Result<String> {
     })
 }
 
-fn state_value(args: &Arguments, name: &str) -> Option<Value> {
+/// Pydantic's JSON form of a time: UTC as `Z`, six fractional digits unless there are none.
+fn pydantic_time(micros: i64) -> Option<String> {
+    let at = chrono::DateTime::<chrono::Utc>::from_timestamp_micros(micros)?;
+    Some(if micros % 1_000_000 == 0 {
+        at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    } else {
+        at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    })
+}
+
+/// A SCHEDULED state's scheduled time, and its `state_details` with that time in them, as
+/// Prefect's `Scheduled()` always carries one: the `scheduled_time` argument, else the one the
+/// details hold, else the state's own timestamp. Other states keep their details as given.
+fn scheduled_state(args: &Arguments) -> Result<(Option<Value>, Value)> {
+    let details = args
+        .get("state_details")
+        .cloned()
+        .unwrap_or_else(|| Value::Json("{}".into()));
+    if args.text("state_type")? != Some("SCHEDULED") {
+        return Ok((args.get("scheduled_time").cloned(), details));
+    }
+    let Value::Json(text) = &details else {
+        return Err(args.invalid("state_details", "must be a JSON object"));
+    };
+    let mut document: serde_json::Value = serde_json::from_str(text)
+        .map_err(|err| args.invalid("state_details", format!("is not JSON: {err}")))?;
+    let object = document
+        .as_object_mut()
+        .ok_or_else(|| args.invalid("state_details", "must be a JSON object"))?;
+    let from_details = object
+        .get("scheduled_time")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
+        .map(|at| at.timestamp_micros());
+    let micros = match (args.timestamp("scheduled_time")?, from_details) {
+        (Some(given), _) => given,
+        (None, Some(held)) => held,
+        (None, None) => args.required("state_timestamp", Arguments::timestamp)?,
+    };
+    if from_details.is_none() || args.has("scheduled_time") {
+        let text = pydantic_time(micros)
+            .ok_or_else(|| args.invalid("scheduled_time", "is out of range"))?;
+        object.insert("scheduled_time".to_owned(), serde_json::Value::String(text));
+    }
+    Ok((
+        Some(Value::Timestamp(micros)),
+        Value::Json(document.to_string().into()),
+    ))
+}
+
+fn state_value(args: &Arguments, scheduled: &(Option<Value>, Value), name: &str) -> Option<Value> {
     match name {
         "now" => args
             .get(name)
             .or_else(|| args.get("state_timestamp"))
             .cloned(),
-        // A SCHEDULED state without a scheduled time is due at its own timestamp.
-        "scheduled_time" => args
-            .get(name)
-            .or_else(|| args.get("state_timestamp"))
-            .cloned(),
-        "state_details" => Some(
-            args.get(name)
-                .cloned()
-                .unwrap_or_else(|| Value::Json("{}".into())),
-        ),
+        // A state that is not SCHEDULED leaves next_scheduled_start_time alone; the
+        // placeholder still needs a value.
+        "scheduled_time" => Some(scheduled.0.clone().unwrap_or(Value::Null)),
+        "state_details" => Some(scheduled.1.clone()),
         "state_message" => Some(args.get(name).cloned().unwrap_or(Value::Null)),
         other => args.get(other).cloned(),
     }
@@ -488,6 +532,7 @@ pub(crate) fn set_flow_run_state_default<D: SqlDialect + ?Sized>(
     args: &Arguments,
 ) -> Result<UnitOfWork> {
     let guard = expected_state_guard(args)?;
+    let scheduled = scheduled_state(args)?;
     let mut statements = Vec::new();
     let lock = dialect.for_update(false);
     if !lock.is_empty() {
@@ -495,7 +540,7 @@ pub(crate) fn set_flow_run_state_default<D: SqlDialect + ?Sized>(
             named(&format!(
                 "SELECT id FROM flow_run WHERE id = :flow_run_id {lock}"
             ))?
-            .bind(|name| state_value(args, name))?,
+            .bind(|name| state_value(args, &scheduled, name))?,
         );
     }
     statements.push(
@@ -509,7 +554,7 @@ pub(crate) fn set_flow_run_state_default<D: SqlDialect + ?Sized>(
             dialect.cast_text(":state_message", "varchar"),
             dialect.cast_json(":state_details"),
         ))?
-        .bind(|name| state_value(args, name))?,
+        .bind(|name| state_value(args, &scheduled, name))?,
     );
     statements.push(
         named(&format!(
@@ -518,7 +563,7 @@ pub(crate) fn set_flow_run_state_default<D: SqlDialect + ?Sized>(
              AND EXISTS (SELECT 1 FROM flow_run_state WHERE flow_run_state.id = :state_id)",
             run_assignments(dialect, "flow_run"),
         ))?
-        .bind(|name| state_value(args, name))?,
+        .bind(|name| state_value(args, &scheduled, name))?,
     );
     statements.push(
         named(
@@ -529,7 +574,7 @@ pub(crate) fn set_flow_run_state_default<D: SqlDialect + ?Sized>(
                     run.state_name AS current_state_name \
              FROM flow_run AS run WHERE run.id = :flow_run_id",
         )?
-        .bind(|name| state_value(args, name))?,
+        .bind(|name| state_value(args, &scheduled, name))?,
     );
     Ok(write(statements, true))
 }
@@ -542,6 +587,7 @@ pub fn set_flow_run_state_single_statement<D: SqlDialect + ?Sized>(
     args: &Arguments,
 ) -> Result<UnitOfWork> {
     let guard = expected_state_guard(args)?;
+    let scheduled = scheduled_state(args)?;
     let sql = format!(
         "WITH run AS ( \
             SELECT flow_run.* FROM flow_run WHERE flow_run.id = :flow_run_id {lock} \
@@ -570,7 +616,7 @@ pub fn set_flow_run_state_single_statement<D: SqlDialect + ?Sized>(
         state_details = dialect.cast_json(":state_details"),
         assignments = run_assignments(dialect, "run"),
     );
-    let statement = named(&sql)?.bind(|name| state_value(args, name))?;
+    let statement = named(&sql)?.bind(|name| state_value(args, &scheduled, name))?;
     Ok(write(vec![statement], true))
 }
 

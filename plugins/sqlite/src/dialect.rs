@@ -28,8 +28,7 @@ impl Dialect for SqliteDialect {
 
     async fn connect(options: ConnectOptions) -> Result<SqlitePoolHandle> {
         let target = parse_sqlite_url(&options.url)?;
-        let (pool, max_size) = open_pool(&target, &options).await?;
-        let handle = SqlitePoolHandle::new(pool, max_size);
+        let handle = open_pool(&target, &options).await?;
         check_version(&handle.library_version().await?)?;
         Ok(handle)
     }
@@ -37,8 +36,8 @@ impl Dialect for SqliteDialect {
     async fn create_database(options: ConnectOptions) -> Result<()> {
         // Opening a file creates it; a pool that opens and closes is the whole job.
         let target = parse_sqlite_url(&options.url)?;
-        let (pool, _) = open_pool(&target, &options).await?;
-        pool.close().await;
+        let pool = open_pool(&target, &options).await?;
+        flowdb_plugin_sdk::Pool::close(&pool).await;
         Ok(())
     }
 
@@ -49,7 +48,7 @@ impl Dialect for SqliteDialect {
         }
         for suffix in ["", "-wal", "-shm"] {
             let path = format!("{}{suffix}", target.filename);
-            match tokio::fs::remove_file(&path).await {
+            match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
                 Err(err) => {

@@ -1,60 +1,62 @@
-//! sqlx's SQLite errors as the SDK's error type.
+//! rusqlite's errors as the SDK's error type.
 
 pub(crate) use flowdb_plugin_sdk::error::{Error, ErrorExt, ErrorKind, Result};
+use rusqlite::ffi;
 
-/// SQLite primary result codes that mean "try again".
-const SQLITE_BUSY: i64 = 5;
-const SQLITE_LOCKED: i64 = 6;
-const SQLITE_READONLY: i64 = 8;
-const SQLITE_CANTOPEN: i64 = 14;
-const SQLITE_NOTADB: i64 = 26;
+/// SQLite primary result codes with a meaning of their own here.
+const SQLITE_READONLY: i32 = 8;
 
-/// Classifies a sqlx error, keeping SQLite's extended result code.
-pub(crate) fn from_sqlx(err: sqlx::Error) -> Error {
+/// Classifies a rusqlite error, keeping SQLite's extended result code.
+pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
     match err {
-        sqlx::Error::Database(db) => {
-            let code = db.code().and_then(|code| code.parse::<i64>().ok());
-            let primary = code.map(|code| code & 0xff);
-            let kind = match db.kind() {
-                sqlx::error::ErrorKind::UniqueViolation
-                | sqlx::error::ErrorKind::ForeignKeyViolation
-                | sqlx::error::ErrorKind::NotNullViolation
-                | sqlx::error::ErrorKind::CheckViolation => ErrorKind::CONSTRAINT_VIOLATION,
-                _ => match primary {
-                    Some(SQLITE_BUSY | SQLITE_LOCKED) => ErrorKind::SERIALIZATION,
-                    Some(SQLITE_CANTOPEN) => ErrorKind::CONNECTION,
-                    Some(SQLITE_NOTADB) => ErrorKind::INVALID_ARGUMENT,
-                    _ => ErrorKind::DATABASE,
-                },
+        rusqlite::Error::SqliteFailure(failure, message) => {
+            let kind = match failure.code {
+                ffi::ErrorCode::ConstraintViolation => ErrorKind::CONSTRAINT_VIOLATION,
+                ffi::ErrorCode::DatabaseBusy | ffi::ErrorCode::DatabaseLocked => {
+                    ErrorKind::SERIALIZATION
+                }
+                ffi::ErrorCode::CannotOpen => ErrorKind::CONNECTION,
+                ffi::ErrorCode::NotADatabase => ErrorKind::INVALID_ARGUMENT,
+                ffi::ErrorCode::OperationInterrupted => ErrorKind::TIMEOUT,
+                _ => ErrorKind::DATABASE,
             };
             // SQLite names neither the file nor why it is read-only; the cause is one of three.
-            let hint = if primary == Some(SQLITE_READONLY) {
+            let hint = if failure.extended_code & 0xff == SQLITE_READONLY {
                 " (the database file, its -wal/-shm files or its directory is read-only for this \
                  process)"
             } else {
                 ""
             };
-            let error = Error::new(kind, format!("{}{hint}", db.message()));
-            match code {
-                Some(code) => error.with_vendor_code(code),
-                None => error,
-            }
+            let text = message.unwrap_or_else(|| failure.to_string());
+            Error::new(kind, format!("{text}{hint}"))
+                .with_vendor_code(i64::from(failure.extended_code))
         }
-        sqlx::Error::PoolTimedOut => Error::new(
-            ErrorKind::TIMEOUT,
-            "timed out waiting for a free connection from the pool",
+        // A statement SQLite cannot prepare (a syntax error, an unknown table or column).
+        rusqlite::Error::SqlInputError {
+            error, msg, offset, ..
+        } => Error::new(
+            ErrorKind::DATABASE,
+            format!("{msg} (at byte {offset} of the statement)"),
+        )
+        .with_vendor_code(i64::from(error.extended_code)),
+        rusqlite::Error::QueryReturnedNoRows => Error::new(ErrorKind::NOT_FOUND, "no row returned"),
+        rusqlite::Error::InvalidParameterCount(given, expected) => Error::invalid_argument(
+            format!("the statement takes {expected} parameters, {given} were given"),
         ),
-        sqlx::Error::PoolClosed => Error::new(ErrorKind::CONNECTION, "the pool has been closed"),
-        sqlx::Error::Io(io) => Error::new(ErrorKind::CONNECTION, format!("i/o error: {io}")),
-        sqlx::Error::Configuration(message) => Error::invalid_argument(message.to_string()),
-        sqlx::Error::RowNotFound => Error::new(ErrorKind::NOT_FOUND, "no row returned"),
-        sqlx::Error::ColumnDecode { index, source } => {
-            Error::new(ErrorKind::DECODE, format!("column {index}: {source}"))
+        rusqlite::Error::InvalidParameterName(name) => {
+            Error::invalid_argument(format!("the statement has no parameter `{name}`"))
         }
-        sqlx::Error::Encode(source) => {
-            Error::new(ErrorKind::DECODE, format!("encoding a parameter: {source}"))
-        }
-        sqlx::Error::Decode(source) => Error::new(ErrorKind::DECODE, source.to_string()),
+        rusqlite::Error::NulError(err) => Error::invalid_argument(format!(
+            "SQL text or a text value holds a NUL byte SQLite cannot take: {err}"
+        )),
+        rusqlite::Error::Utf8Error(column, err) => Error::new(
+            ErrorKind::DECODE,
+            format!("column {column} is not UTF-8: {err}"),
+        ),
+        rusqlite::Error::InvalidPath(path) => Error::invalid_argument(format!(
+            "`{}` is not a path SQLite can open",
+            path.display()
+        )),
         other => Error::internal(other.to_string()),
     }
 }

@@ -1,9 +1,10 @@
-//! The SQLite dialect plugin of flowdb: sqlx's SQLite driver behind the plugin ABI.
+//! The SQLite dialect plugin of flowdb: SQLite's C library (through rusqlite) behind the plugin
+//! ABI, each operation run on the plugin runtime's blocking threads.
 //!
 //! It sets up connections the way Prefect's `AioSqliteConfiguration` does (WAL, foreign keys,
 //! `legacy_alter_table` off, synchronous NORMAL, a 20,000-page cache, a 60 s busy timeout),
-//! keeps one connection alive for an in-memory database, and stores values in Prefect's
-//! encodings (UUIDs and timestamps as text).
+//! keeps one connection alive for an in-memory database, stores values in Prefect's encodings
+//! (UUIDs and timestamps as text) and reads them back typed by the columns' declared types.
 #![forbid(unsafe_code)]
 
 mod dialect;

@@ -3,20 +3,18 @@
 //! `sqlite:///relative.db` and `sqlite:////absolute.db` name files (one slash after the empty
 //! host, then the path); `sqlite://`, `sqlite:///:memory:` and the URI form
 //! `sqlite:///file::memory:?cache=shared&uri=true` name in-memory databases. A `+driver` suffix
-//! (`sqlite+aiosqlite`) is accepted. sqlx's own `sqlite://path` grammar differs (it reads
-//! `sqlite:///x.db` as `/x.db`), so the URL is parsed here rather than by sqlx.
+//! (`sqlite+aiosqlite`) is accepted.
 
-use std::str::FromStr as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use flowdb_plugin_sdk::Dialect as _;
 use flowdb_plugin_sdk::abi::ConnectOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions as _, SqlitePool};
+use rusqlite::{Connection, OpenFlags};
 
 use crate::dialect::SqliteDialect;
-use crate::error::{Error, ErrorExt, Result};
-use flowdb_plugin_sdk::Dialect as _;
+use crate::error::{Error, ErrorExt, Result, from_sqlite};
+use crate::pool::SqlitePoolHandle;
 
 /// Where a SQLite URL points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,82 +153,113 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The connect options Prefect's `setup_sqlite` amounts to.
-pub(crate) fn connect_options(
-    target: &SqliteTarget,
-    options: &ConnectOptions,
-) -> Result<SqliteConnectOptions> {
-    let mut connect = if target.in_memory {
-        SqliteConnectOptions::from_str(&format!(
-            "sqlite:file:{}?mode=memory&cache=shared",
-            target.filename
-        ))
-        .map_err(crate::error::from_sqlx)?
-        .journal_mode(SqliteJournalMode::Memory)
-    } else {
-        SqliteConnectOptions::new()
-            .filename(&target.filename)
-            .create_if_missing(!target.must_exist)
-            .read_only(target.read_only)
-            .journal_mode(SqliteJournalMode::Wal)
-    };
-    connect = connect
-        .foreign_keys(true)
-        .pragma("legacy_alter_table", "OFF")
-        .synchronous(SqliteSynchronous::Normal)
-        .pragma("cache_size", "20000")
-        .busy_timeout(Duration::from_secs(60));
-    if let flowdb_plugin_sdk::abi::abi_stable::std_types::ROption::RSome(size) =
-        options.statement_cache_size
-    {
-        connect = connect.statement_cache_capacity(size as usize);
-    }
-    connect = if options.echo {
-        connect.log_statements(log::LevelFilter::Info)
-    } else {
-        connect.disable_statement_logging()
-    };
-    Ok(connect)
+/// How to open one connection the way Prefect's `setup_sqlite` sets one up: WAL (a file) or an
+/// in-memory journal, foreign keys on, `legacy_alter_table` off, synchronous NORMAL, a
+/// 20,000-page cache and a 60 s busy timeout.
+#[derive(Debug, Clone)]
+pub(crate) struct Opener {
+    target: SqliteTarget,
+    echo: bool,
+    statement_cache: usize,
 }
+
+impl Opener {
+    /// Whether statements are logged (Prefect's `echo`).
+    pub(crate) fn echo(&self) -> bool {
+        self.echo
+    }
+
+    /// Opens and sets up a connection.
+    pub(crate) fn open(&self) -> Result<Connection> {
+        let target = &self.target;
+        let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let connection = if target.in_memory {
+            flags |= OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+            Connection::open_with_flags(
+                format!("file:{}?mode=memory&cache=shared", target.filename),
+                flags,
+            )
+        } else {
+            flags |= if target.read_only {
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+            } else if target.must_exist {
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+            } else {
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+            };
+            // A plain path, not a URI: `file:` names are read from the URL above.
+            flags.remove(OpenFlags::SQLITE_OPEN_URI);
+            Connection::open_with_flags(&target.filename, flags)
+        }
+        .map_err(|err| describe_open_error(target, from_sqlite(err)))?;
+        connection
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|err| describe_open_error(target, from_sqlite(err)))?;
+        let journal = if target.in_memory {
+            "MEMORY"
+        } else if target.read_only {
+            // A read-only connection cannot change the journal mode; it reads WAL as it is.
+            ""
+        } else {
+            "WAL"
+        };
+        let mut setup = String::new();
+        if !journal.is_empty() {
+            setup.push_str(&format!("PRAGMA journal_mode = {journal};"));
+        }
+        setup.push_str(
+            "PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF; \
+             PRAGMA synchronous = NORMAL; PRAGMA cache_size = 20000;",
+        );
+        connection
+            .execute_batch(&setup)
+            .map_err(|err| describe_open_error(target, from_sqlite(err)))?;
+        connection.set_prepared_statement_cache_capacity(self.statement_cache);
+        Ok(connection)
+    }
+}
+
+/// SQLite waits this long for another connection's lock before it gives up (Prefect's
+/// `busy_timeout = 60000`).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Prepared statements kept per connection when the settings do not say (the hot path uses a
+/// few dozen distinct statements).
+const DEFAULT_STATEMENT_CACHE: usize = 256;
 
 /// Opens the pool: SQLAlchemy's defaults for a file (5 + 10 overflow, 30 s checkout), and one
 /// connection kept forever for an in-memory database, which vanishes with its last connection.
+/// The first connection is opened here, so a file that cannot be opened fails at connect.
 pub(crate) async fn open_pool(
     target: &SqliteTarget,
     options: &ConnectOptions,
-) -> Result<(SqlitePool, u32)> {
-    let connect = connect_options(target, options)?;
+) -> Result<SqlitePoolHandle> {
     let acquire_timeout = options
         .pool
         .acquire_timeout_ms
         .into_option()
         .map_or(Duration::from_secs(30), Duration::from_millis);
-    let pool_options = if target.in_memory {
-        SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
+    let max = if target.in_memory {
+        1
     } else {
-        let max = options
+        options
             .pool
             .size
             .saturating_add(options.pool.max_overflow)
-            .max(1);
-        let lifetime = u64::try_from(options.pool.recycle_secs)
-            .ok()
-            .map(Duration::from_secs);
-        SqlitePoolOptions::new()
-            .max_connections(max)
-            .max_lifetime(lifetime)
+            .max(1)
     };
-    let max = pool_options.get_max_connections();
-    let pool = pool_options
-        .acquire_timeout(acquire_timeout)
-        .connect_with(connect)
-        .await
-        .map_err(|err| describe_open_error(target, crate::error::from_sqlx(err)))?;
-    Ok((pool, max))
+    let statement_cache = match options.statement_cache_size {
+        flowdb_plugin_sdk::abi::abi_stable::std_types::ROption::RSome(size) => size as usize,
+        flowdb_plugin_sdk::abi::abi_stable::std_types::ROption::RNone => DEFAULT_STATEMENT_CACHE,
+    };
+    let opener = Opener {
+        target: target.clone(),
+        echo: options.echo,
+        statement_cache,
+    };
+    let pool = SqlitePoolHandle::new(opener, max, acquire_timeout);
+    pool.warm().await?;
+    Ok(pool)
 }
 
 fn describe_open_error(target: &SqliteTarget, err: Error) -> Error {

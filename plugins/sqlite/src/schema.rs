@@ -9,34 +9,50 @@
 use std::collections::BTreeMap;
 
 use flowdb_plugin_sdk::schema::{finish_snapshot, normalize_whitespace as norm};
-use sqlx::{SqliteConnection, SqlitePool};
+use rusqlite::{Connection, Row};
 
-use crate::error::{Result, from_sqlx};
+use crate::error::{Result, from_sqlite};
+
+/// Every row of `sql` (with `param` bound to `?1` if given), read by `read`.
+fn rows<T>(
+    connection: &Connection,
+    sql: &str,
+    param: Option<&str>,
+    read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut statement = connection.prepare_cached(sql).map_err(from_sqlite)?;
+    let mapped = match param {
+        Some(param) => statement.query_map([param], read),
+        None => statement.query_map([], read),
+    }
+    .map_err(from_sqlite)?;
+    mapped
+        .collect::<rusqlite::Result<Vec<T>>>()
+        .map_err(from_sqlite)
+}
 
 /// Every table, column, key, index, foreign key, CHECK constraint, trigger and view.
-pub(crate) async fn snapshot(pool: &SqlitePool) -> Result<Vec<String>> {
-    let mut conn = pool.acquire().await.map_err(from_sqlx)?;
-    let conn = &mut *conn;
-    let tables: Vec<(String, String)> = sqlx::query_as(
+pub(crate) fn snapshot(connection: &Connection) -> Result<Vec<String>> {
+    let tables: Vec<(String, String)> = rows(
+        connection,
         "select name, sql from sqlite_master \
          where type = 'table' and substr(name, 1, 7) <> 'sqlite_' order by name",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(from_sqlx)?;
+        None,
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
 
     let mut lines = Vec::new();
     for (table, sql) in &tables {
         lines.push(format!("table {table}"));
-        table_lines(conn, table, &TableText::parse(sql), &mut lines).await?;
+        table_lines(connection, table, &TableText::parse(sql), &mut lines)?;
     }
 
-    let others: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+    let others: Vec<(String, String, String, Option<String>)> = rows(
+        connection,
         "select type, name, tbl_name, sql from sqlite_master where type in ('trigger', 'view')",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(from_sqlx)?;
+        None,
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )?;
     for (kind, name, table, sql) in others {
         let def = norm(sql.as_deref());
         lines.push(match kind.as_str() {
@@ -48,19 +64,26 @@ pub(crate) async fn snapshot(pool: &SqlitePool) -> Result<Vec<String>> {
 }
 
 /// The lines of one table's columns, keys, indexes, foreign keys and checks.
-async fn table_lines(
-    conn: &mut SqliteConnection,
+fn table_lines(
+    connection: &Connection,
     table: &str,
     text: &TableText,
     lines: &mut Vec<String>,
 ) -> Result<()> {
-    let columns: Vec<(String, String, bool, Option<String>, i64)> = sqlx::query_as(
+    let columns: Vec<(String, String, bool, Option<String>, i64)> = rows(
+        connection,
         "select name, type, \"notnull\", dflt_value, pk from pragma_table_info(?1) order by cid",
-    )
-    .bind(table)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(from_sqlx)?;
+        Some(table),
+        |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        },
+    )?;
     let mut key: Vec<(i64, &str)> = Vec::new();
     for (name, kind, not_null, default, pk) in &columns {
         lines.push(format!(
@@ -82,24 +105,23 @@ async fn table_lines(
         ));
     }
 
-    let indexes: Vec<(String, bool, String)> =
-        sqlx::query_as("select name, \"unique\", origin from pragma_index_list(?1)")
-            .bind(table)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(from_sqlx)?;
+    let indexes: Vec<(String, bool, String)> = rows(
+        connection,
+        "select name, \"unique\", origin from pragma_index_list(?1)",
+        Some(table),
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
     for (index, unique, origin) in indexes {
         match origin.as_str() {
             // Covered by the pk line.
             "pk" => {}
             "u" => {
-                let key: Vec<Option<String>> = sqlx::query_scalar(
+                let key: Vec<Option<String>> = rows(
+                    connection,
                     "select name from pragma_index_xinfo(?1) where key = 1 order by seqno",
-                )
-                .bind(&index)
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(from_sqlx)?;
+                    Some(&index),
+                    |row| row.get(0),
+                )?;
                 let key: Vec<String> = key.into_iter().map(Option::unwrap_or_default).collect();
                 let name = text.unique_names.get(&key).map_or("-", String::as_str);
                 lines.push(format!(
@@ -108,13 +130,14 @@ async fn table_lines(
                 ));
             }
             _ => {
-                let sql: Option<String> = sqlx::query_scalar(
+                let sql: Option<String> = rows(
+                    connection,
                     "select sql from sqlite_master where type = 'index' and name = ?1",
-                )
-                .bind(&index)
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(from_sqlx)?
+                    Some(&index),
+                    |row| row.get::<_, Option<String>>(0),
+                )?
+                .into_iter()
+                .next()
                 .flatten();
                 let (columns, predicate) = sql.as_deref().map(index_parts).unwrap_or_default();
                 lines.push(format!(
@@ -125,14 +148,23 @@ async fn table_lines(
         }
     }
 
-    let references: Vec<ForeignKeyPart> = sqlx::query_as(
+    let references: Vec<ForeignKeyPart> = rows(
+        connection,
         "select id, seq, \"table\", \"from\", \"to\", on_update, on_delete \
              from pragma_foreign_key_list(?1) order by id, seq",
-    )
-    .bind(table)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(from_sqlx)?;
+        Some(table),
+        |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+            ))
+        },
+    )?;
     let mut by_id: BTreeMap<i64, Vec<_>> = BTreeMap::new();
     for reference in &references {
         by_id.entry(reference.0).or_default().push(reference);
