@@ -88,10 +88,7 @@ impl DbInterface {
     ) -> Result<DbInterface> {
         let scheme = parse_scheme(config.url())?;
         let module = plugin.module();
-        let queries = match (module.query_components())(config.connect_options()) {
-            RResult::ROk(queries) => QueryComponents::new(queries, plugin.name()),
-            RResult::RErr(err) => return Err(Error::plugin(plugin.name(), err)),
-        };
+        let queries = QueryComponents::of(&plugin, &config)?;
         let orm = match (module.orm_configuration())() {
             RResult::ROk(orm) => OrmConfiguration::new(orm),
             RResult::RErr(err) => return Err(Error::plugin(plugin.name(), err)),

@@ -581,3 +581,141 @@ fn database_revision_creates_a_migration_for_every_dialect() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// `flowdb query` lists the dialect's components, renders one and runs it; bad arguments name
+/// the argument and what was expected.
+#[test]
+fn query_lists_renders_and_runs_components() {
+    let home = temp_dir("cli-query");
+    let url = format!("sqlite:///{}", home.join("q.db").display());
+    let upgrade = flowdb(&home)
+        .args(["database", "upgrade", "--url", &url])
+        .output()
+        .unwrap();
+    assert!(upgrade.status.success(), "{:?}", text(&upgrade));
+
+    let list = flowdb(&home)
+        .args(["query", "list", "--json", "--url", &url])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&list);
+    assert!(list.status.success(), "{stderr}");
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document["kind"], "query-list");
+    assert_eq!(document["properties"]["max_bind_parameters"], 999);
+    let names: Vec<&str> = document["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|component| component["name"].as_str().unwrap())
+        .collect();
+    for spec in flowdb_abi::catalogue::STANDARD_COMPONENTS {
+        assert!(
+            names.contains(&spec.name),
+            "{} missing from {names:?}",
+            spec.name
+        );
+    }
+
+    let render = flowdb(&home)
+        .args([
+            "query",
+            "render",
+            "get_scheduled_flow_runs_from_work_pool",
+            "--args",
+            r#"{"limit": 5, "work_pool_ids": ["0b5f7c1e-8d5c-4d1e-9a0e-000000000001"]}"#,
+            "--json",
+            "--url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&render);
+    assert!(render.status.success(), "{stderr}");
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let statement = &document["statements"][0];
+    assert!(
+        statement["sql"].as_str().unwrap().contains("json_each($"),
+        "{statement}"
+    );
+    assert!(
+        statement["params"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(["0b5f7c1e-8d5c-4d1e-9a0e-000000000001"])),
+        "{statement}"
+    );
+
+    let run = flowdb(&home)
+        .args([
+            "query",
+            "run",
+            "make_timestamp_intervals",
+            "--args",
+            r#"{"start_time": "2026-12-01T00:00:00Z", "end_time": "2026-12-01T00:03:00Z", "interval": 60}"#,
+            "--json",
+            "--url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&run);
+    assert!(run.status.success(), "{stderr}");
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        document["columns"],
+        serde_json::json!(["interval_start", "interval_end"])
+    );
+    assert_eq!(document["rows"].as_array().unwrap().len(), 3);
+
+    let bad = flowdb(&home)
+        .args([
+            "query",
+            "run",
+            "get_scheduled_flow_runs_from_work_pool",
+            "--args",
+            r#"{"work_pool_ids": ["not-a-uuid"]}"#,
+            "--url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&bad);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("argument `work_pool_ids` must be a list of UUID texts"),
+        "{stderr}"
+    );
+
+    let unknown = flowdb(&home)
+        .args(["query", "render", "no_such_component", "--url", &url])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&unknown);
+    assert_eq!(unknown.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("no_such_component"), "{stderr}");
+    assert!(stderr.contains("read_flow_runs"), "{stderr}");
+}
+
+/// `plugins info` lists a loaded plugin's query components.
+#[test]
+fn plugins_info_lists_query_components() {
+    let home = temp_dir("cli-info-components");
+    let output = flowdb(&home)
+        .args(["plugins", "info", "postgresql", "--json"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let components = document["plugins"][0]["query_components"]
+        .as_array()
+        .unwrap();
+    assert!(
+        components
+            .iter()
+            .any(|component| component["name"] == "flow_run_graph_v2"
+                && component["kind"] == "query"),
+        "{stdout}"
+    );
+}

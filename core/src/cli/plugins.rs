@@ -68,20 +68,75 @@ pub(crate) fn run(
                 .into());
             }
             if json {
+                let plugins: Vec<serde_json::Value> = matching
+                    .iter()
+                    .map(|report| {
+                        let mut value = to_json(report, true);
+                        if let Some(object) = value.as_object_mut() {
+                            object.insert(
+                                "query_components".into(),
+                                components(registry, report).map_or(serde_json::Value::Null, |list| {
+                                    list.into_iter()
+                                        .map(|(name, kind, description)| {
+                                            json!({"name": name, "kind": kind, "description": description})
+                                        })
+                                        .collect()
+                                }),
+                            );
+                        }
+                        value
+                    })
+                    .collect();
                 let document = json!({
                     "schema_version": JSON_SCHEMA_VERSION,
                     "kind": "plugin-info",
-                    "plugins": matching.iter().map(|report| to_json(report, true)).collect::<Vec<_>>(),
+                    "plugins": plugins,
                 });
                 println!("{}", serde_json::to_string_pretty(&document)?);
             } else {
                 for report in matching {
                     print_info(report, verbose);
+                    if let Some(list) = components(registry, report) {
+                        println!("query components ({}):", list.len());
+                        for (name, kind, description) in list {
+                            println!("  {name:<46} {kind:<8} {description}");
+                        }
+                    }
                 }
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The query components of a loaded plugin (name, kind, description); None for a plugin that
+/// did not load, or whose components cannot be listed.
+fn components(
+    registry: &PluginRegistry,
+    report: &PluginReport,
+) -> Option<Vec<(String, &'static str, String)>> {
+    if report.status != flowdb::plugin::PluginStatus::Loaded {
+        return None;
+    }
+    let scheme = report.schemes.first()?;
+    let plugin = registry.resolve(scheme).ok()?;
+    if plugin.library_path() != report.library_path.as_deref()? {
+        return None;
+    }
+    let config = flowdb::DatabaseConfig::new(format!("{scheme}://"));
+    let queries = flowdb::queries::QueryComponents::of(&plugin, &config).ok()?;
+    Some(
+        queries
+            .components()
+            .map(|info| {
+                (
+                    info.name.to_string(),
+                    info.kind.name(),
+                    info.description.to_string(),
+                )
+            })
+            .collect(),
+    )
 }
 
 fn to_json(report: &PluginReport, with_layout: bool) -> serde_json::Value {

@@ -90,6 +90,19 @@ impl QueryComponents {
         }
     }
 
+    /// The query components `plugin` gives an interface configured by `config` (its SQL
+    /// template overrides, if any, applied): what `flowdb plugins info` lists without opening a
+    /// database.
+    pub fn of(
+        plugin: &crate::plugin::LoadedPlugin,
+        config: &crate::DatabaseConfig,
+    ) -> Result<QueryComponents> {
+        match (plugin.module().query_components())(config.connect_options()) {
+            RResult::ROk(queries) => Ok(QueryComponents::new(queries, plugin.name())),
+            RResult::RErr(err) => Err(Error::plugin(plugin.name(), err)),
+        }
+    }
+
     /// Identifies the component set; part of the interface's cache key.
     pub fn unique_key(&self) -> String {
         self.inner.unique_key().into_string()

@@ -169,6 +169,11 @@ impl Opener {
         self.echo
     }
 
+    /// Whether the pool checkpoints the write-ahead log itself: a writable database file.
+    pub(crate) fn checkpoints_in_background(&self) -> bool {
+        !self.target.in_memory && !self.target.read_only
+    }
+
     /// Opens and sets up a connection.
     pub(crate) fn open(&self) -> Result<Connection> {
         let target = &self.target;
@@ -206,6 +211,11 @@ impl Opener {
         let mut setup = String::new();
         if !journal.is_empty() {
             setup.push_str(&format!("PRAGMA journal_mode = {journal};"));
+        }
+        if self.checkpoints_in_background() {
+            // The pool checkpoints after writes (see `SqlitePoolHandle::new`); a commit does it
+            // itself only past this many pages, as a safety net.
+            setup.push_str("PRAGMA wal_autocheckpoint = 10000;");
         }
         setup.push_str(
             "PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF; \
