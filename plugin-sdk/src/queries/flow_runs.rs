@@ -254,24 +254,24 @@ pub(crate) fn read_flow_runs<D: SqlDialect + ?Sized>(
     };
     let limit = non_negative(args, "limit")?;
     let offset = non_negative(args, "offset")?;
-    let mut sql = format!(
-        "SELECT flow_run.* FROM flow_run{} ORDER BY {}",
-        where_clause(&flow_run_filter(dialect, args)?),
-        sort.order_by()
-    );
-    match (limit, offset) {
-        (Some(_), _) => sql.push_str(" LIMIT :limit"),
+    let filter = where_clause(&flow_run_filter(dialect, args)?);
+    let order_by = sort.order_by();
+    let mut page = match (limit, offset) {
+        (Some(_), _) => " LIMIT :limit".to_owned(),
         // SQLite has no OFFSET without LIMIT; -1 is its "no limit", PostgreSQL's is ALL.
-        (None, Some(_)) => sql.push_str(" LIMIT ALL"),
-        (None, None) => {}
-    }
+        (None, Some(_)) => format!(" LIMIT {}", dialect.no_limit()),
+        (None, None) => String::new(),
+    };
     if offset.is_some() {
-        sql.push_str(" OFFSET :offset");
+        page.push_str(" OFFSET :offset");
     }
-    let sql = if limit.is_none() && offset.is_some() {
-        sql.replace(" LIMIT ALL", &format!(" LIMIT {}", dialect.no_limit()))
-    } else {
-        sql
+    let sql = match dialect.row_key() {
+        Some(key) if limit.is_some() => format!(
+            "SELECT flow_run.* FROM flow_run WHERE flow_run.{key} IN \
+             (SELECT flow_run.{key} FROM flow_run{filter} ORDER BY {order_by}{page}) \
+             ORDER BY {order_by}"
+        ),
+        _ => format!("SELECT flow_run.* FROM flow_run{filter} ORDER BY {order_by}{page}"),
     };
     Ok(query(named(&sql)?.bind(|name| args.get(name).cloned())?))
 }

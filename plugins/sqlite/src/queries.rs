@@ -186,4 +186,8 @@ impl SqlDialect for SqliteQueries {
     fn for_update(&self, _skip_locked: bool) -> &'static str {
         ""
     }
+
+    fn row_key(&self) -> Option<&'static str> {
+        Some("rowid")
+    }
 }
