@@ -1,5 +1,8 @@
 //! The scheme of a connection URL, which picks the plugin.
 
+use flowdb_abi::url::authority_end;
+pub use flowdb_abi::url::redact_url;
+
 use crate::error::Error;
 
 /// A URL's dialect scheme and optional driver, `postgresql+asyncpg` → (`postgresql`, `asyncpg`).
@@ -54,28 +57,6 @@ pub fn parse_scheme(url: &str) -> Result<UrlScheme, Error> {
     })
 }
 
-/// The URL with any password replaced by `***`, for messages and logs.
-///
-/// ```
-/// use flowdb::url::redact_url;
-/// assert_eq!(redact_url("postgresql://me:s3cret@db/x"), "postgresql://me:***@db/x");
-/// assert_eq!(redact_url("sqlite:///x.db"), "sqlite:///x.db");
-/// assert_eq!(redact_url("postgresql://me:p/w@db/x"), "postgresql://me:***@db/x");
-/// ```
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let (authority, tail) = rest.split_at(authority_end(rest));
-    let Some((userinfo, host)) = authority.rsplit_once('@') else {
-        return url.to_owned();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
-        None => url.to_owned(),
-    }
-}
-
 /// The URL of a throwaway database beside `url`'s, named `name`: for a file dialect, the file
 /// `<temp dir>/<name>.db`; for a server dialect, the database `name` on the same server, with
 /// the same credentials and query options.
@@ -110,17 +91,4 @@ pub fn scratch_url(url: &str, file_based: bool, name: &str) -> Result<String, Er
     let (authority, tail) = rest.split_at(authority_end(rest));
     let query = tail.find('?').map_or("", |at| &tail[at..]);
     Ok(format!("{scheme}://{authority}/{name}{query}"))
-}
-
-/// Where the authority (`user:password@host:port`) of the part after `://` ends. The host
-/// starts after the last `@`: a password may hold `/` or `?`, which SQLAlchemy takes unencoded.
-fn authority_end(rest: &str) -> usize {
-    // `sqlite:///path`: no authority, and an `@` in the path is not a password's end.
-    if rest.starts_with('/') {
-        return 0;
-    }
-    let host_start = rest.rfind('@').map_or(0, |at| at + 1);
-    rest[host_start..]
-        .find(['/', '?'])
-        .map_or(rest.len(), |end| host_start + end)
 }

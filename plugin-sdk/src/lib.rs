@@ -90,6 +90,8 @@ pub mod value;
 
 pub use abi_stable;
 pub use flowdb_abi as abi;
+/// The URL with its password masked, the same on both sides of the boundary.
+pub use flowdb_abi::url::redact_url;
 
 pub use crate::config::{Dialect, Pool, Transaction};
 pub use crate::error::{Error, Result};

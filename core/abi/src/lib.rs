@@ -33,6 +33,7 @@ mod error;
 mod module;
 mod orm;
 pub mod queries;
+pub mod url;
 mod value;
 
 pub use abi_stable;

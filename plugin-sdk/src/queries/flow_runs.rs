@@ -313,22 +313,27 @@ pub(crate) fn flow_run_history<D: SqlDialect + ?Sized>(
         0
     };
     let query_end = start.saturating_add(buckets.saturating_mul(interval));
-    let estimated_run_time = format!(
-        "CASE WHEN flow_run.state_type = 'RUNNING' THEN {} ELSE flow_run.total_run_time END",
-        dialect.interval_add(
+    // Prefect sums `greatest(0, EXTRACT(epoch FROM x))` over the runs' estimated run time and
+    // lateness; the epoch is taken inside each branch (the same number) so that a dialect
+    // storing intervals as text never formats an interval only to parse it again.
+    let run_seconds = format!(
+        "CASE WHEN flow_run.state_type = 'RUNNING' THEN {} ELSE {} END",
+        dialect.interval_add_diff_epoch(
             "flow_run.total_run_time",
-            &dialect.date_diff(":now", "flow_run.state_timestamp")
+            ":now",
+            "flow_run.state_timestamp"
         ),
+        dialect.interval_epoch("flow_run.total_run_time"),
     );
-    let estimated_start_time_delta = format!(
+    let lateness_seconds = format!(
         "CASE WHEN flow_run.start_time > flow_run.expected_start_time THEN {} \
          WHEN flow_run.start_time IS NULL \
               AND flow_run.state_type NOT IN ('COMPLETED', 'CANCELLED', 'FAILED', 'CRASHED') \
               AND flow_run.expected_start_time < :now THEN {} \
          ELSE {} END",
-        dialect.date_diff("flow_run.start_time", "flow_run.expected_start_time"),
-        dialect.date_diff(":now", "flow_run.expected_start_time"),
-        dialect.zero_interval(),
+        dialect.date_diff_epoch("flow_run.start_time", "flow_run.expected_start_time"),
+        dialect.date_diff_epoch(":now", "flow_run.expected_start_time"),
+        dialect.interval_epoch(dialect.zero_interval()),
     );
     let mut conditions = vec![
         "flow_run.expected_start_time >= :history_start".to_owned(),
@@ -341,17 +346,14 @@ pub(crate) fn flow_run_history<D: SqlDialect + ?Sized>(
                 sum({}) AS sum_estimated_run_time, \
                 sum({}) AS sum_estimated_lateness \
          FROM (SELECT flow_run.id, flow_run.state_type, flow_run.state_name, \
-                      {estimated_run_time} AS estimated_run_time, \
-                      {estimated_start_time_delta} AS estimated_start_time_delta, \
+                      {run_seconds} AS run_seconds, \
+                      {lateness_seconds} AS lateness_seconds, \
                       {} AS bucket_index \
                FROM flow_run{}) AS runs \
          GROUP BY runs.bucket_index, runs.state_type, runs.state_name \
          ORDER BY runs.bucket_index, runs.state_type, runs.state_name",
-        dialect.greatest("0", &dialect.interval_epoch("runs.estimated_run_time")),
-        dialect.greatest(
-            "0",
-            &dialect.interval_epoch("runs.estimated_start_time_delta")
-        ),
+        dialect.greatest("0", "runs.run_seconds"),
+        dialect.greatest("0", "runs.lateness_seconds"),
         dialect.bucket_index("flow_run.expected_start_time", ":history_start", interval),
         where_clause(&conditions),
     );

@@ -83,6 +83,18 @@ pub trait SqlDialect: Send + Sync + 'static {
     /// (on SQLite, Prefect's whole seconds).
     fn interval_epoch(&self, iv: &str) -> String;
 
+    /// `interval_epoch(date_diff(d1, d2))`. A dialect that stores intervals as text overrides
+    /// it to compute the number without writing the interval out and reading it back.
+    fn date_diff_epoch(&self, d1: &str, d2: &str) -> String {
+        self.interval_epoch(&self.date_diff(d1, d2))
+    }
+
+    /// `interval_epoch(interval_add(iv, date_diff(d1, d2)))`, overridable for the same reason
+    /// as [`date_diff_epoch`](Self::date_diff_epoch).
+    fn interval_add_diff_epoch(&self, iv: &str, d1: &str, d2: &str) -> String {
+        self.interval_epoch(&self.interval_add(iv, &self.date_diff(d1, d2)))
+    }
+
     /// The zero interval, in the dialect's storage form.
     fn zero_interval(&self) -> &'static str;
 

@@ -8,7 +8,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, ConnectOptions as _, Connection as _, PgConnection};
 
 use crate::error::{Error, ErrorExt, ErrorKind, from_sqlx};
-use crate::options::{connect_timeout, pg_connect_options, redact};
+use flowdb_plugin_sdk::redact_url;
+
+use crate::options::{connect_timeout, pg_connect_options};
 use crate::pool::PgPoolHandle;
 
 /// How long a pooled connection may sit idle before it is pinged on checkout.
@@ -149,7 +151,7 @@ async fn on_maintenance_db(
         .ok_or_else(|| {
             Error::invalid_argument(format!(
                 "the URL `{}` names no database",
-                redact(&options.url)
+                redact_url(&options.url)
             ))
         })?
         .to_owned();

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use flowdb_plugin_sdk::abi::ConnectOptions;
 use flowdb_plugin_sdk::abi::abi_stable::std_types::ROption;
+use flowdb_plugin_sdk::redact_url;
 use sqlx::ConnectOptions as _;
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 
@@ -46,7 +47,7 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
     let malformed = |why: String| {
         Error::invalid_argument(format!(
             "malformed PostgreSQL URL `{}`: {why}; expected postgresql[+driver]://user:password@host:port/database",
-            redact(url)
+            redact_url(url)
         ))
     };
     let (scheme, rest) = url
@@ -151,27 +152,4 @@ pub(crate) fn connect_timeout(options: &ConnectOptions) -> Duration {
         .connect_timeout_ms
         .into_option()
         .map_or(Duration::from_secs(5), Duration::from_millis)
-}
-
-/// The URL with its password masked, for messages.
-pub(crate) fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let (authority, tail) = rest
-        .split_once('/')
-        .map_or((rest, None), |(a, t)| (a, Some(t)));
-    let Some((userinfo, host)) = authority.rsplit_once('@') else {
-        return url.to_owned();
-    };
-    let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
-    let masked = if userinfo.contains(':') {
-        format!("{user}:***")
-    } else {
-        user.to_owned()
-    };
-    match tail {
-        Some(tail) => format!("{scheme}://{masked}@{host}/{tail}"),
-        None => format!("{scheme}://{masked}@{host}"),
-    }
 }
