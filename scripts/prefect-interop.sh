@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end interoperability test between flowdb and the real Prefect 3.9.1 server package.
 #
-#   bash scripts/prefect-interop.sh [FLOWDB_BINARY]   (default: <repo>/target/debug/flowdb)
+#   bash scripts/prefect-interop.sh [--seed N|random] [FLOWDB_BINARY]   (default: <repo>/target/debug/flowdb)
 #
 # For SQLite and PostgreSQL, each scenario on a fresh empty database (one Python process per
 # dialect, scripts/prefect_interop.py; the two dialects run side by side):
@@ -24,11 +24,22 @@
 #                  states set by flowdb must be read and orchestrated on by Prefect's models and
 #                  REST API, and vice versa. A recorded flowdb bug is a WARN (`# KNOWN:` in
 #                  scripts/prefect_interop.py), anything else that differs a FAIL.
+#   template-fuzz  on a database `flowdb database upgrade` built, many seeded-random data sets
+#                  (pools and queues paused or not, concurrency limits None/0/small, queue
+#                  priorities, runs in every state, next starts around now, some NULL or tied,
+#                  retry_type in_process, runs without a queue), written by Prefect's ORM; for
+#                  each, random arguments of the worker poll (get_scheduled_flow_runs_from_work_
+#                  pool) and the work-queue poll (get_scheduled_flow_runs_from_work_queues):
+#                  Prefect's query and `flowdb query run` must return the same runs with the
+#                  same sort keys in the same order (scripts/prefect_template_fuzz.py). The
+#                  seed is fixed unless given (--seed N|random, or FLOWDB_INTEROP_FUZZ_SEED),
+#                  printed, and in every FAIL with the command that reruns one data set.
 # Every step prints a PASS, FAIL (with the evidence) or WARN line (WARN: an oddity that is not an
 # interoperability failure; it does not fail the run). Exit status non-zero when a step failed.
 # Needs: python3 >= 3.11 with venv and PyPI access (first run only: ~1 min of pip), a
 # PostgreSQL server with a role that may create databases. Takes ~35 s once the venv exists, plus
-# ~30 s for hot-path (the dialects run side by side).
+# ~30 s for hot-path and ~20-50 s (idle to busy machine) for template-fuzz (the dialects run
+# side by side).
 #
 # Environment:
 #   FLOWDB_PREFECT_VENV       venv with prefect==3.9.1 (default target/prefect-venv, relative to
@@ -38,6 +49,9 @@
 #                             databases flowdb_interop_<pid>_<n> there and drops them at the end
 #   FLOWDB_INTEROP_DIALECTS   which dialects to run (default "sqlite postgresql")
 #   FLOWDB_INTEROP_PARALLEL   1 (default): the dialects run side by side; 0: one after the other
+#   FLOWDB_INTEROP_FUZZ_SEED  template-fuzz's seed (as --seed; default 20261202, `random` for a new one)
+#   FLOWDB_INTEROP_FUZZ_DATASETS  template-fuzz's number of data sets per dialect (default in
+#                             scripts/prefect_template_fuzz.py; 0 skips the scenario)
 #   PYTHON                    interpreter for creating the venv (default python3, needs >= 3.11)
 set -euo pipefail
 
@@ -54,6 +68,36 @@ die() {
 }
 # An absolute path as is, else relative to the directory given.
 abspath() { [[ "$2" == /* ]] && printf '%s\n' "$2" || printf '%s\n' "$1/$2"; }
+
+FUZZ_SEED="${FLOWDB_INTEROP_FUZZ_SEED:-}"
+FUZZ_DATASETS="${FLOWDB_INTEROP_FUZZ_DATASETS:-}"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+    --seed)
+        [[ $# -ge 2 ]] || die "--seed needs a value"
+        FUZZ_SEED="$2"
+        shift 2
+        ;;
+    --seed=*)
+        FUZZ_SEED="${1#--seed=}"
+        shift
+        ;;
+    -h | --help)
+        sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+        exit 0
+        ;;
+    *) break ;;
+    esac
+done
+# A fixed seed by default, so that the test command gives the same verdict on every run;
+# `--seed random` explores new data sets (the seed is printed either way).
+if [[ -z "$FUZZ_SEED" ]]; then
+    FUZZ_SEED=20261202
+elif [[ "$FUZZ_SEED" == random ]]; then
+    FUZZ_SEED=$(((RANDOM << 15 | RANDOM) % 1000000000))
+fi
+[[ "$FUZZ_SEED" =~ ^[0-9]+$ ]] || die "--seed: not a non-negative integer: $FUZZ_SEED"
+[[ -z "$FUZZ_DATASETS" || "$FUZZ_DATASETS" =~ ^[0-9]+$ ]] || die "FLOWDB_INTEROP_FUZZ_DATASETS: not a number: $FUZZ_DATASETS"
 
 # A binary given on the command line is relative to the caller's directory; the default and
 # the venv are relative to the repo root.
@@ -167,28 +211,35 @@ PY="$VENV/bin/python"
 #    its schema with the one Prefect built in prefect-first)
 
 run_dialect() {
-    local dialect="$1" url_a url_b
+    local dialect="$1" url_a url_b url_c fuzz=()
     case "$dialect" in
     sqlite)
         url_a="sqlite+aiosqlite:///$WORK/prefect-first.db"
         url_b="sqlite+aiosqlite:///$WORK/flowdb-first.db"
+        url_c="sqlite+aiosqlite:///$WORK/template-fuzz.db"
         ;;
     postgresql)
         url_a="$("$PY" "$DRIVER" pg-url --admin-url "$PG_ADMIN_URL" "${PG_DATABASES[0]}")"
         url_b="$("$PY" "$DRIVER" pg-url --admin-url "$PG_ADMIN_URL" "${PG_DATABASES[1]}")"
+        url_c="$("$PY" "$DRIVER" pg-url --admin-url "$PG_ADMIN_URL" "${PG_DATABASES[2]}")"
         ;;
     esac
+    if [[ "$FUZZ_DATASETS" != 0 ]]; then
+        # template-fuzz: a database of its own, built by flowdb (it deletes and rewrites rows)
+        fuzz=(--template-fuzz "$url_c" --fuzz-seed "$FUZZ_SEED")
+        [[ -z "$FUZZ_DATASETS" ]] || fuzz+=(--fuzz-datasets "$FUZZ_DATASETS")
+    fi
     # hot-path reuses the database Prefect's migration built in prefect-first (saving a second
     # migration, ~10 s) and adds its own data set to what is there.
     "$PY" "$DRIVER" run --flowdb "$FLOWDB_BIN" --dialect "$dialect" --work "$WORK/$dialect" \
-        --prefect-first "$url_a" --flowdb-first "$url_b" --hot-path "$url_a"
+        --prefect-first "$url_a" --flowdb-first "$url_b" --hot-path "$url_a" "${fuzz[@]}"
 }
 
 if [[ " $DIALECTS " == *" postgresql "* ]]; then
     "$PY" "$DRIVER" pg-ping --admin-url "$PG_ADMIN_URL" ||
         die "PostgreSQL is not reachable at $PG_ADMIN_URL (set FLOWDB_TEST_POSTGRES_URL, or run scripts/ensure-postgres.sh)"
     # Only what this run created is dropped at exit.
-    for n in 1 2; do
+    for n in 1 2 3; do
         "$PY" "$DRIVER" pg-create --admin-url "$PG_ADMIN_URL" "flowdb_interop_$$_$n" ||
             die "could not create database flowdb_interop_$$_$n on $PG_ADMIN_URL (the role needs CREATEDB)"
         PG_DATABASES+=("flowdb_interop_$$_$n")
@@ -196,7 +247,7 @@ if [[ " $DIALECTS " == *" postgresql "* ]]; then
     log "created ${PG_DATABASES[*]}"
 fi
 
-log "flowdb: $FLOWDB_BIN; prefect: $VENV; dialects: $DIALECTS"
+log "flowdb: $FLOWDB_BIN; prefect: $VENV; dialects: $DIALECTS; template-fuzz seed $FUZZ_SEED (rerun: --seed $FUZZ_SEED)"
 started=$SECONDS
 declare -A RESULT=()
 # Jobs run in the background even one at a time, so that a signal reaches the EXIT trap (which
@@ -224,7 +275,7 @@ fi
 
 overall=0
 for dialect in $DIALECTS; do
-    echo "${RESULT[$dialect]} [$dialect] prefect-first + flowdb-first + hot-path"
+    echo "${RESULT[$dialect]} [$dialect] prefect-first + flowdb-first + hot-path + template-fuzz (seed $FUZZ_SEED)"
     [[ "${RESULT[$dialect]}" == PASS ]] || overall=1
 done
 if ((overall == 0)); then

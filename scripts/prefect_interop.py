@@ -24,6 +24,10 @@ scenarios of one dialect, each on its own empty database:
                  read and orchestrated on by Prefect (models and REST API), and the reverse.
                  Each family of cases is one step; a case marked KNOWN (a recorded flowdb bug,
                  `# KNOWN:` comments) makes its step WARN instead of FAIL.
+  template-fuzz  on a database `flowdb database upgrade` built, many seeded-random data sets
+                 written by Prefect's ORM, and for each many random arguments of the worker poll
+                 and the work-queue poll: Prefect's query and flowdb's component must return the
+                 same runs in the same order of sort keys (scripts/prefect_template_fuzz.py).
 
 Every step prints one line: PASS, FAIL (with the evidence), or WARN (something a user would trip
 over that is not an interoperability failure; it does not fail the run). A failed step ends its
@@ -2853,6 +2857,8 @@ def pg_admin_main(args: argparse.Namespace) -> int:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
+    import prefect_template_fuzz as fuzz  # its defaults (it imports nothing of Prefect's at import)
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -2863,6 +2869,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     run_.add_argument("--flowdb-first", metavar="URL", help="run flowdb-first on this empty database")
     run_.add_argument("--hot-path", metavar="URL", help="run hot-path (flowdb's query components against Prefect's functions) on this empty database")
     run_.add_argument("--hot-path-seed", type=int, default=HOT_PATH_SEED, help=f"seed of hot-path's random data set (default {HOT_PATH_SEED})")
+    run_.add_argument(
+        "--template-fuzz",
+        metavar="URL",
+        help="run template-fuzz (randomized worker and work-queue polls, flowdb against Prefect; scripts/prefect_template_fuzz.py) on this empty database",
+    )
+    run_.add_argument("--fuzz-seed", type=int, default=None, help="seed of template-fuzz (default: a random one, printed)")
+    run_.add_argument("--fuzz-datasets", type=int, default=fuzz.DEFAULT_DATASETS, help=f"template-fuzz: how many data sets (default {fuzz.DEFAULT_DATASETS})")
+    run_.add_argument("--fuzz-dataset", type=int, default=None, metavar="N", help="template-fuzz: only data set N of the seed (to reproduce a failure)")
+    run_.add_argument(
+        "--fuzz-worker-cases", type=int, default=fuzz.DEFAULT_WORKER_CASES, help=f"template-fuzz: worker poll cases per data set (default {fuzz.DEFAULT_WORKER_CASES})"
+    )
+    run_.add_argument(
+        "--fuzz-legacy-cases", type=int, default=fuzz.DEFAULT_LEGACY_CASES, help=f"template-fuzz: work-queue poll cases per data set (default {fuzz.DEFAULT_LEGACY_CASES})"
+    )
     run_.add_argument("--work", type=Path, default=None, help="scratch directory (default: a new temporary one)")
     run_.add_argument("--prefect-bin", default=str(Path(sys.executable).with_name("prefect")))
     run_.add_argument("--no-api", action="store_true", help="skip the in-process REST API step")
@@ -2924,6 +2944,16 @@ async def run_dialect(args: argparse.Namespace) -> bool:
         except StepFailed:
             pass
         ok &= summary(rep, started)
+    if args.template_fuzz:
+        import prefect_template_fuzz
+
+        rep = Reporter(f"{args.dialect} template-fuzz")
+        started = time.monotonic()
+        try:
+            await prefect_template_fuzz.scenario_template_fuzz(args, rep, args.template_fuzz)
+        except StepFailed:
+            pass
+        ok &= summary(rep, started)
     await dispose_prefect_engines()
     return ok
 
@@ -2940,9 +2970,11 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.command != "run":
         return pg_admin_main(args)
-    if not (args.prefect_first or args.flowdb_first or args.hot_path):
-        print("run: give --prefect-first URL, --flowdb-first URL and/or --hot-path URL", file=sys.stderr)
+    if not (args.prefect_first or args.flowdb_first or args.hot_path or args.template_fuzz):
+        print("run: give --prefect-first URL, --flowdb-first URL, --hot-path URL and/or --template-fuzz URL", file=sys.stderr)
         return 2
+    if args.fuzz_seed is None:
+        args.fuzz_seed = int.from_bytes(os.urandom(4), "big") % 1_000_000_000
     if args.work is None:
         args.work = Path(tempfile.mkdtemp(prefix="prefect-interop-"))
     args.work.mkdir(parents=True, exist_ok=True)
@@ -2960,4 +2992,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    # scripts/prefect_template_fuzz.py imports this module by name: let it find this very
+    # module (its exception classes are the ones `step` catches) instead of loading a copy.
+    sys.modules.setdefault("prefect_interop", sys.modules[__name__])
     sys.exit(main(sys.argv[1:]))
