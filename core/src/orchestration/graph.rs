@@ -183,7 +183,8 @@ impl DbInterface {
         for row in artifacts.rows.iter() {
             let type_: Option<String> = row.get("type")?;
             let data = if type_.as_deref() == Some("progress") {
-                row.get::<Option<Json>>("data")?.map(|json| json.0)
+                row.get::<Option<Json>>("data")?
+                    .map(|json| progress_as_float(json.0))
             } else {
                 None
             };
@@ -252,5 +253,18 @@ impl DbInterface {
             artifacts: by_task.remove(&None).unwrap_or_default(),
             states,
         })
+    }
+}
+
+/// A progress artifact's data is a float (Prefect's `ProgressArtifact.progress`). SQLite keeps a
+/// `JSON` column's `50.0` as the integer 50 (NUMERIC affinity), so it is made a float again and
+/// both dialects answer the same document.
+fn progress_as_float(data: serde_json::Value) -> serde_json::Value {
+    match &data {
+        serde_json::Value::Number(number) if !number.is_f64() => number
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(data, serde_json::Value::Number),
+        _ => data,
     }
 }

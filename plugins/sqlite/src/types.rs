@@ -167,6 +167,23 @@ fn read_value(value: ValueRef<'_>, column: ColumnType, index: usize) -> Result<V
     Ok(match value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(number) if column == ColumnType::Bool => Value::Bool(number != 0),
+        // Prefect declares JSON columns `JSON`, which SQLite gives NUMERIC affinity: a document
+        // that is a bare number (a progress artifact's `50.0`) is stored as a number, and read
+        // back it is still that JSON document.
+        ValueRef::Integer(number) if column == ColumnType::Json => {
+            Value::Json(number.to_string().into())
+        }
+        ValueRef::Real(number) if column == ColumnType::Json => {
+            match serde_json::Number::from_f64(number) {
+                Some(number) => Value::Json(number.to_string().into()),
+                None => {
+                    return Err(Error::new(
+                        ErrorKind::DECODE,
+                        format!("column {index} holds {number}, which no JSON document can be"),
+                    ));
+                }
+            }
+        }
         ValueRef::Integer(number) => Value::Int64(number),
         ValueRef::Real(number) => Value::Float64(number),
         ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec().into()),
@@ -411,6 +428,15 @@ mod tests {
         assert!(timestamp_text(253_402_300_800_000_000).is_err());
     }
 
+    /// Every cell of a statement's result, row by row.
+    fn cell_values(connection: &Connection, statement: &Statement) -> Vec<Value> {
+        let rows = fetch_all(connection, statement, false).unwrap();
+        rows.values
+            .iter()
+            .map(|value| value.value().unwrap().clone())
+            .collect()
+    }
+
     #[test]
     fn columns_read_by_declared_type() {
         let connection = Connection::open_in_memory().unwrap();
@@ -426,12 +452,7 @@ mod tests {
                 .into(),
             params: RVec::new(),
         };
-        let rows = fetch_all(&connection, &statement, false).unwrap();
-        let values: Vec<Value> = rows
-            .values
-            .iter()
-            .map(|value| value.value().unwrap().clone())
-            .collect();
+        let values = cell_values(&connection, &statement);
         assert_eq!(
             values[0],
             Value::Uuid(
@@ -456,6 +477,45 @@ mod tests {
     }
 
     #[test]
+    fn bare_number_json_documents_read_back_as_json() {
+        let connection = Connection::open_in_memory().unwrap();
+        // A `JSON` column has NUMERIC affinity: these texts are stored as INTEGER and REAL.
+        connection
+            .execute_batch(
+                "create table t (doc JSON);
+                 insert into t values ('50.0'), ('7'), ('1e-30'), ('\"text\"'), ('0.1');",
+            )
+            .unwrap();
+        let statement = Statement {
+            sql: "select doc, typeof(doc) from t order by rowid".into(),
+            params: RVec::new(),
+        };
+        let values = cell_values(&connection, &statement);
+        let storage: Vec<&Value> = values.iter().skip(1).step_by(2).collect();
+        // SQLite keeps `50.0` as the integer 50: the same number, not the same spelling.
+        assert_eq!(storage[0], &Value::Text("integer".into()));
+        assert_eq!(storage[2], &Value::Text("real".into()));
+        let documents: Vec<serde_json::Value> = values
+            .iter()
+            .step_by(2)
+            .map(|value| match value {
+                Value::Json(text) => serde_json::from_str(text).unwrap(),
+                other => panic!("a JSON column read back as {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            documents,
+            vec![
+                serde_json::json!(50),
+                serde_json::json!(7),
+                serde_json::json!(1e-30),
+                serde_json::json!("text"),
+                serde_json::json!(0.1),
+            ]
+        );
+    }
+
+    #[test]
     fn placeholders_bind_by_number_whatever_their_order() {
         let connection = Connection::open_in_memory().unwrap();
         let statement = Statement {
@@ -466,12 +526,7 @@ mod tests {
             ]
             .into(),
         };
-        let rows = fetch_all(&connection, &statement, false).unwrap();
-        let values: Vec<Value> = rows
-            .values
-            .iter()
-            .map(|value| value.value().unwrap().clone())
-            .collect();
+        let values = cell_values(&connection, &statement);
         assert_eq!(
             values,
             [
