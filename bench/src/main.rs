@@ -23,7 +23,7 @@ use flowdb_plugin_sdk::{Dialect, Pool, Transaction};
 use flowdb_plugin_sqlite::SqliteDialect;
 use serde::Serialize;
 
-/// Measure the plugin boundary against the same sqlx code linked statically.
+/// Prefect's orchestration workloads, and the plugin boundary against the same plugin code linked statically.
 #[derive(Debug, Parser)]
 #[command(name = "flowdb bench")]
 struct Args {

@@ -218,3 +218,86 @@ async fn sqlite_and_postgres_agree() {
     let postgres_results = postgres_results.lock().unwrap().take().unwrap();
     assert_eq!(sqlite_results, postgres_results);
 }
+
+/// Every PostgreSQL type the plugin reads, one column each, NULLs included: each column's
+/// reader is chosen once per result from its type, so a wrong choice shows on every row.
+#[tokio::test]
+async fn postgres_reads_each_column_type() {
+    use flowdb::value::Value;
+    with_postgres_database(|url| async move {
+        let db = interface(&url);
+        let session = db.session().await.unwrap();
+        session
+            .execute("create type mood as enum ('calm', 'späte')", vec![])
+            .await
+            .unwrap();
+        let rows = session
+            .fetch_all(
+                "select * from (values \
+                   (true, 7::int2, 70000::int4, 9007199254740993::int8, 1.5::float4, 0.1::float8, \
+                    'ümlaut'::text, 'v'::varchar, 'c'::char(2), '\\x00ff'::bytea, \
+                    '0b5f7c1e-8d5c-4d1e-9a0e-000000000001'::uuid, \
+                    '2026-12-01 12:00:00.000001+02'::timestamptz, '2026-12-01 12:00:00.5'::timestamp, \
+                    '1 month 2 days 00:00:03.25'::interval, \
+                    '{\"a\": [1, 2.5, \"ß\"]}'::json, '{\"b\":   null}'::jsonb, '50.0'::jsonb, \
+                    'späte'::mood, 26::oid), \
+                   (null, null, null, null, null, null, null, null, null, null, null, null, null, \
+                    null, null, null, null, null, null)) \
+                 as t(b, i2, i4, i8, f4, f8, t, v, c, by, u, tz, ts, iv, j, jb, jn, m, o)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let first = rows.row(0).unwrap();
+        let expected = [
+            ("b", Value::Bool(true)),
+            ("i2", Value::Int16(7)),
+            ("i4", Value::Int32(70000)),
+            ("i8", Value::Int64(9_007_199_254_740_993)),
+            ("f4", Value::Float64(1.5)),
+            ("f8", Value::Float64(0.1)),
+            ("t", Value::Text("ümlaut".into())),
+            ("v", Value::Text("v".into())),
+            ("c", Value::Text("c ".into())),
+            ("by", Value::Bytes(vec![0, 255].into())),
+            (
+                "u",
+                Value::Uuid(
+                    uuid::Uuid::parse_str("0b5f7c1e-8d5c-4d1e-9a0e-000000000001")
+                        .unwrap()
+                        .into_bytes(),
+                ),
+            ),
+            ("tz", Value::Timestamp(1_796_119_200_000_001)),
+            ("ts", Value::Timestamp(1_796_126_400_500_000)),
+            (
+                "iv",
+                Value::Interval((32 * 86_400 + 3) * 1_000_000 + 250_000),
+            ),
+            // json keeps its text as written; jsonb is the server's normalized text.
+            ("j", Value::Json("{\"a\": [1, 2.5, \"ß\"]}".into())),
+            ("jb", Value::Json("{\"b\": null}".into())),
+            ("jn", Value::Json("50.0".into())),
+            ("m", Value::Text("späte".into())),
+            ("o", Value::Int64(26)),
+        ];
+        for (column, value) in &expected {
+            assert_eq!(first.value(*column).unwrap(), value, "column {column}");
+            assert_eq!(
+                rows.row(1).unwrap().value(*column).unwrap(),
+                &Value::Null,
+                "column {column}"
+            );
+        }
+        let err = session
+            .fetch_all("select point(1, 2) as p", vec![])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("column 0 has type POINT") && err.contains("cast it in SQL"),
+            "{err}"
+        );
+    })
+    .await;
+}

@@ -7,7 +7,7 @@ use flowdb_plugin_sdk::value::{ValueExt, ValueNEExt};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::types::{Oid, PgInterval};
-use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgRow, PgTypeInfo};
+use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgRow, PgTypeInfo, PgValueFormat, PgValueRef};
 use sqlx::types::Json;
 use sqlx::{Column as _, Postgres, Row as _, TypeInfo as _, ValueRef as _};
 
@@ -115,89 +115,164 @@ pub(crate) fn bind_all(
 
 /// Reads rows by column type into one flat row set.
 pub(crate) fn row_set(rows: Vec<PgRow>) -> Result<RowSet> {
-    let columns: RVec<RString> = rows
-        .first()
-        .map(|row| {
-            row.columns()
-                .iter()
-                .map(|column| RString::from(column.name()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let Some(first) = rows.first() else {
+        return Ok(RowSet {
+            columns: RVec::new(),
+            values: RVec::new(),
+        });
+    };
+    // A column's type is the same in every row: choose each column's reader once, not per
+    // value (a 200-run read is 6,400 values; cloning and matching type names per value was a
+    // sixth of the plugin's time).
+    let readers: Vec<ColumnReader> = first
+        .columns()
+        .iter()
+        .map(|column| ColumnReader::for_type(column.type_info()))
+        .collect();
+    let columns: RVec<RString> = first
+        .columns()
+        .iter()
+        .map(|column| RString::from(column.name()))
+        .collect();
     let mut values = RVec::with_capacity(rows.len() * columns.len());
     for row in &rows {
-        for index in 0..columns.len() {
-            values.push(read_value(row, index)?.into_ne());
+        for (index, reader) in readers.iter().enumerate() {
+            values.push(reader.read(row, index)?.into_ne());
         }
     }
     Ok(RowSet { columns, values })
 }
 
-fn decode<'r, T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>>(
-    row: &'r PgRow,
-    index: usize,
-) -> Result<T> {
-    row.try_get_unchecked::<T, _>(index)
-        .map_err(crate::error::from_sqlx)
+/// How one result column's values are read, from its PostgreSQL type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ColumnReader {
+    Bool,
+    Int16,
+    Int32,
+    Int64,
+    Float32,
+    Float64,
+    Text,
+    Bytes,
+    Uuid,
+    TimestampTz,
+    Timestamp,
+    Interval,
+    /// `json`: its text as is.
+    Json,
+    /// `jsonb`: in binary, a version byte and then its text.
+    Jsonb,
+    Oid,
+    /// Enums (Prefect's state types) and other text-like types arrive as their label.
+    Label,
+    Unsupported(String),
 }
 
-fn read_value(row: &PgRow, index: usize) -> Result<Value> {
-    let raw = row.try_get_raw(index).map_err(crate::error::from_sqlx)?;
-    if raw.is_null() {
-        return Ok(Value::Null);
-    }
-    let type_info = raw.type_info().into_owned();
-    let value = match type_info.name() {
-        "BOOL" => Value::Bool(decode(row, index)?),
-        "INT2" => Value::Int16(decode(row, index)?),
-        "INT4" => Value::Int32(decode(row, index)?),
-        "INT8" => Value::Int64(decode(row, index)?),
-        "FLOAT4" => Value::Float64(f64::from(decode::<f32>(row, index)?)),
-        "FLOAT8" => Value::Float64(decode(row, index)?),
-        "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CHAR" => {
-            Value::Text(decode::<String>(row, index)?.into())
-        }
-        "BYTEA" => Value::Bytes(decode::<Vec<u8>>(row, index)?.into()),
-        "UUID" => Value::Uuid(decode::<uuid::Uuid>(row, index)?.into_bytes()),
-        "TIMESTAMPTZ" => Value::Timestamp(decode::<DateTime<Utc>>(row, index)?.timestamp_micros()),
-        "TIMESTAMP" => Value::Timestamp(
-            decode::<chrono::NaiveDateTime>(row, index)?
-                .and_utc()
-                .timestamp_micros(),
-        ),
-        "INTERVAL" => {
-            // Months and days have no fixed length; like Prefect's timedelta mapping, a day is
-            // 24 hours and a month 30 days.
-            let interval = decode::<PgInterval>(row, index)?;
-            let days = i64::from(interval.months) * 30 + i64::from(interval.days);
-            Value::Interval(days * 86_400_000_000 + interval.microseconds)
-        }
-        "JSON" | "JSONB" => Value::Json(
-            decode::<Json<Box<serde_json::value::RawValue>>>(row, index)?
-                .0
-                .get()
-                .into(),
-        ),
-        "OID" => Value::Int64(i64::from(decode::<Oid>(row, index)?.0)),
-        other => match raw.as_str() {
-            // Enums (Prefect's state types) and other text-like types arrive as their label.
-            Ok(text)
-                if matches!(type_info.kind(), sqlx::postgres::PgTypeKind::Enum(_))
-                    || other == "UNKNOWN" =>
-            {
-                Value::Text(text.into())
+impl ColumnReader {
+    fn for_type(type_info: &PgTypeInfo) -> ColumnReader {
+        match type_info.name() {
+            "BOOL" => ColumnReader::Bool,
+            "INT2" => ColumnReader::Int16,
+            "INT4" => ColumnReader::Int32,
+            "INT8" => ColumnReader::Int64,
+            "FLOAT4" => ColumnReader::Float32,
+            "FLOAT8" => ColumnReader::Float64,
+            "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CHAR" => ColumnReader::Text,
+            "BYTEA" => ColumnReader::Bytes,
+            "UUID" => ColumnReader::Uuid,
+            "TIMESTAMPTZ" => ColumnReader::TimestampTz,
+            "TIMESTAMP" => ColumnReader::Timestamp,
+            "INTERVAL" => ColumnReader::Interval,
+            "JSON" => ColumnReader::Json,
+            "JSONB" => ColumnReader::Jsonb,
+            "OID" => ColumnReader::Oid,
+            "UNKNOWN" => ColumnReader::Label,
+            _ if matches!(type_info.kind(), sqlx::postgres::PgTypeKind::Enum(_)) => {
+                ColumnReader::Label
             }
-            _ => {
+            other => ColumnReader::Unsupported(other.to_owned()),
+        }
+    }
+
+    fn read(&self, row: &PgRow, index: usize) -> Result<Value> {
+        let raw = row.try_get_raw(index).map_err(crate::error::from_sqlx)?;
+        if raw.is_null() {
+            return Ok(Value::Null);
+        }
+        Ok(match self {
+            ColumnReader::Bool => Value::Bool(decode(raw, index)?),
+            ColumnReader::Int16 => Value::Int16(decode(raw, index)?),
+            ColumnReader::Int32 => Value::Int32(decode(raw, index)?),
+            ColumnReader::Int64 => Value::Int64(decode(raw, index)?),
+            ColumnReader::Float32 => Value::Float64(f64::from(decode::<f32>(raw, index)?)),
+            ColumnReader::Float64 => Value::Float64(decode(raw, index)?),
+            ColumnReader::Text => Value::Text(decode::<&str>(raw, index)?.into()),
+            ColumnReader::Bytes => Value::Bytes(decode::<&[u8]>(raw, index)?.to_vec().into()),
+            ColumnReader::Uuid => Value::Uuid(decode::<uuid::Uuid>(raw, index)?.into_bytes()),
+            ColumnReader::TimestampTz => {
+                Value::Timestamp(decode::<DateTime<Utc>>(raw, index)?.timestamp_micros())
+            }
+            ColumnReader::Timestamp => Value::Timestamp(
+                decode::<chrono::NaiveDateTime>(raw, index)?
+                    .and_utc()
+                    .timestamp_micros(),
+            ),
+            ColumnReader::Interval => {
+                // Months and days have no fixed length; like Prefect's timedelta mapping, a
+                // day is 24 hours and a month 30 days.
+                let interval = decode::<PgInterval>(raw, index)?;
+                let days = i64::from(interval.months) * 30 + i64::from(interval.days);
+                Value::Interval(days * 86_400_000_000 + interval.microseconds)
+            }
+            ColumnReader::Json => Value::Json(json_text(raw, false, index)?.into()),
+            ColumnReader::Jsonb => Value::Json(json_text(raw, true, index)?.into()),
+            ColumnReader::Oid => Value::Int64(i64::from(decode::<Oid>(raw, index)?.0)),
+            ColumnReader::Label => {
+                Value::Text(raw.as_str().map_err(|err| decode_error(index, err))?.into())
+            }
+            ColumnReader::Unsupported(type_name) => {
                 return Err(Error::new(
                     ErrorKind::UNSUPPORTED,
                     format!(
-                        "column {index} has type {other}, which flowdb cannot read yet; cast it in SQL (e.g. `::text` or `::float8`)"
+                        "column {index} has type {type_name}, which flowdb cannot read yet; cast it in SQL (e.g. `::text` or `::float8`)"
+                    ),
+                ));
+            }
+        })
+    }
+}
+
+/// A JSON value's text as the server sent it: the server checked it on the way in, so it is
+/// not parsed again here (a read of 200 runs carries ~1,800 JSON documents).
+fn json_text(raw: PgValueRef<'_>, jsonb: bool, index: usize) -> Result<&str> {
+    let bytes = raw.as_bytes().map_err(|err| decode_error(index, err))?;
+    let text = match raw.format() {
+        // Binary jsonb is a version byte (1) and then the text; binary json is the text.
+        PgValueFormat::Binary if jsonb => match bytes.split_first() {
+            Some((1, text)) => text,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::DECODE,
+                    format!(
+                        "column {index}: a jsonb value in an unknown binary format (its version byte is not 1)"
                     ),
                 ));
             }
         },
+        _ => bytes,
     };
-    Ok(value)
+    std::str::from_utf8(text).map_err(|err| decode_error(index, err.into()))
+}
+
+fn decode<'r, T: sqlx::Decode<'r, Postgres>>(raw: PgValueRef<'r>, index: usize) -> Result<T> {
+    T::decode(raw).map_err(|err| decode_error(index, err))
+}
+
+fn decode_error(index: usize, err: BoxDynError) -> Error {
+    Error::new(
+        ErrorKind::DECODE,
+        format!("column {index}: its value did not decode: {err}"),
+    )
 }
 
 /// Runs any statement and reports both its rows and the rows it affected.
