@@ -2711,15 +2711,9 @@ async def hot_path_output_types(hp: HotPath) -> str:
         want(not isinstance(progress.get("data"), str), "flow_run_graph_v2_artifacts data", progress.get("data"), "JSON left as text")
         expect(not problems, "\n".join(problems))
 
-    # KNOWN: on SQLite, table columns come back typed by their declared types (RFC 3339,
-    # seconds, parsed JSON, as on PostgreSQL), but a computed column has no declared type: the
-    # graph's coalesced times and json_group_array id lists print as SQLite's text. The values
-    # themselves are right (the comparisons decode them).
-    await cases.check(
-        "timestamps RFC 3339, intervals in seconds, JSON parsed",
-        check,
-        known="SQLite: computed columns (no declared type) are printed in their storage encoding" if hp.dialect == "sqlite" else None,
-    )
+    # On SQLite a computed column has no declared type; flowdb reads the catalogue's computed
+    # result columns (the graph's coalesced times, its json_group_array id lists) as their kind.
+    await cases.check("timestamps RFC 3339, intervals in seconds, JSON parsed", check)
     return cases.verdict("output type")
 
 

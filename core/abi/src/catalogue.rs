@@ -545,3 +545,52 @@ pub fn standard_component(name: &str) -> Option<&'static ComponentSpec> {
         .copied()
         .find(|spec| spec.name == name)
 }
+
+/// The computed result columns of the standard components — columns with no table column
+/// behind them — and the kind every dialect presents them as: `(component, column, kind)`.
+///
+/// A driver that types results by their declared column types cannot type these (SQLite
+/// declares no type for an expression: the graph's coalesced times come back as its storage
+/// text, `json_group_array` lists as JSON text); the host reads them as the kind given here,
+/// so every dialect shows the same values.
+pub const COMPUTED_RESULT_COLUMNS: &[(&str, &str, ValueKind)] = &[
+    ("flow_run_graph_v2", "start_time", ValueKind::TIMESTAMP),
+    ("flow_run_graph_v2", "end_time", ValueKind::TIMESTAMP),
+    ("flow_run_graph_v2", "parent_ids", ValueKind::JSON),
+    ("flow_run_graph_v2", "child_ids", ValueKind::JSON),
+    ("flow_run_graph_v2", "encapsulating_ids", ValueKind::JSON),
+    (
+        "flow_run_graph_v2_bounds",
+        "start_time",
+        ValueKind::TIMESTAMP,
+    ),
+    (
+        "make_timestamp_intervals",
+        "interval_start",
+        ValueKind::TIMESTAMP,
+    ),
+    (
+        "make_timestamp_intervals",
+        "interval_end",
+        ValueKind::TIMESTAMP,
+    ),
+];
+
+/// The kind `component`'s computed result column `column` is presented as, if it is one.
+///
+/// ```
+/// use flowdb_abi::ValueKind;
+/// use flowdb_abi::catalogue::{COMPUTED_RESULT_COLUMNS, computed_result_kind, standard_component};
+///
+/// assert_eq!(computed_result_kind("flow_run_graph_v2", "parent_ids"), Some(ValueKind::JSON));
+/// assert_eq!(computed_result_kind("flow_run_graph_v2", "label"), None);
+/// for (component, _, _) in COMPUTED_RESULT_COLUMNS {
+///     assert!(standard_component(component).is_some(), "{component}");
+/// }
+/// ```
+pub fn computed_result_kind(component: &str, column: &str) -> Option<ValueKind> {
+    COMPUTED_RESULT_COLUMNS
+        .iter()
+        .find(|(name, result, _)| *name == component && *result == column)
+        .map(|(_, _, kind)| *kind)
+}

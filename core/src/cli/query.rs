@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use flowdb::plugin::PluginRegistry;
 use flowdb::queries::Rendered;
-use flowdb::queries::json_args::{arguments_from_json, rows_to_json, value_to_json};
+use flowdb::queries::json_args::{arguments_from_json, component_rows_to_json, value_to_json};
 use flowdb::{ComponentKind, DbInterface, Statement};
 use serde_json::json;
 
@@ -126,7 +126,7 @@ pub(crate) async fn run(
                 }
                 _ => (database.run_rendered(rendered).await?, None),
             };
-            let objects = rows_to_json(&rows);
+            let objects = component_rows_to_json(&name, &rows);
             if json {
                 let document = json!({
                     "schema_version": JSON_SCHEMA_VERSION,

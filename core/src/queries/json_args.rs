@@ -198,18 +198,62 @@ pub fn value_to_json(value: &Value) -> serde_json::Value {
 /// Rows as JSON objects keyed by column name; a value of a kind this build does not know is
 /// shown as null.
 pub fn rows_to_json(rows: &Rows) -> Vec<serde_json::Value> {
-    let columns: Vec<String> = rows.columns().map(str::to_owned).collect();
+    rows_as_json(rows, |_| None)
+}
+
+/// The rows a standard component returned, as JSON objects keyed by column name, its computed
+/// columns shown as the kind the catalogue gives them
+/// ([`COMPUTED_RESULT_COLUMNS`](flowdb_abi::catalogue::COMPUTED_RESULT_COLUMNS)) whatever
+/// encoding the dialect returned them in: a graph node's `start_time` is RFC 3339 and its
+/// `parent_ids` a JSON array on SQLite as on PostgreSQL.
+pub fn component_rows_to_json(component: &str, rows: &Rows) -> Vec<serde_json::Value> {
+    rows_as_json(rows, |column| {
+        flowdb_abi::catalogue::computed_result_kind(component, column)
+    })
+}
+
+fn rows_as_json(
+    rows: &Rows,
+    computed_kind: impl Fn(&str) -> Option<ValueKind>,
+) -> Vec<serde_json::Value> {
+    let columns: Vec<(String, Option<ValueKind>)> = rows
+        .columns()
+        .map(|column| (column.to_owned(), computed_kind(column)))
+        .collect();
     rows.iter()
         .map(|row| {
             let object = columns
                 .iter()
                 .enumerate()
-                .map(|(index, column)| {
-                    let value = row.value(index).map(value_to_json).unwrap_or_default();
+                .map(|(index, (column, kind))| {
+                    let value = row
+                        .value(index)
+                        .map(|value| match kind {
+                            Some(kind) => value_to_json(&as_kind(value, *kind)),
+                            None => value_to_json(value),
+                        })
+                        .unwrap_or_default();
                     (column.clone(), value)
                 })
                 .collect();
             serde_json::Value::Object(object)
         })
         .collect()
+}
+
+/// A value in its storage encoding (text) as the kind it stands for; anything else, or text
+/// that does not read as that kind, as it is.
+fn as_kind(value: &Value, kind: ValueKind) -> Value {
+    use crate::value::FromValue as _;
+    let Value::Text(text) = value else {
+        return value.clone();
+    };
+    match kind {
+        ValueKind::TIMESTAMP => DateTime::<Utc>::from_value(value).map_or_else(
+            |_| value.clone(),
+            |at| Value::Timestamp(at.timestamp_micros()),
+        ),
+        ValueKind::JSON => Value::Json(text.clone()),
+        _ => value.clone(),
+    }
 }
