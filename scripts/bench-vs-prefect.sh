@@ -32,14 +32,24 @@ fi
 PG_URL="$(bash scripts/ensure-postgres.sh | tail -n1)"
 
 WORK="$(mktemp -d -t flowdb-bench-vs-prefect.XXXXXX)"
-KEPT=()
+# The databases flowdb-bench kept, as it printed them ("kept URL"), also when it failed after
+# keeping some.
+kept() { sed -n 's/^kept //p' "$WORK/flowdb.err" 2>/dev/null; }
 cleanup() {
-    for url in "${KEPT[@]}"; do
+    local url dir
+    while read -r url; do
         case "$url" in
-            sqlite*) rm -rf "$(dirname "${url#sqlite+aiosqlite:///}")" ;;
-            postgres*) psql "$PG_URL" -qAtc "DROP DATABASE IF EXISTS \"${url##*/}\"" >/dev/null || echo "bench-vs-prefect: could not drop ${url##*/}" >&2 ;;
+            sqlite*)
+                dir="$(dirname "${url#sqlite+aiosqlite:///}")"
+                # Only the directory flowdb-bench makes for its SQLite file.
+                [[ "$dir" == */flowdb-bench-workloads-* ]] && rm -rf -- "$dir"
+                ;;
+            postgres*)
+                psql "$PG_URL" -qAtc "DROP DATABASE IF EXISTS \"${url##*/}\"" >/dev/null \
+                    || echo "bench-vs-prefect: could not drop ${url##*/}" >&2
+                ;;
         esac
-    done
+    done < <(kept)
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -48,7 +58,7 @@ cargo build --release -p flowdb-bench -p flowdb-plugin-sqlite -p flowdb-plugin-p
 ./target/release/flowdb-bench --workloads-only --workloads a1,a2,b,c1,c2,d1,e --r "$R" \
     --dialect "$DIALECT" --postgres-url "$PG_URL" --keep --json >"$WORK/flowdb.json" 2>"$WORK/flowdb.err" \
     || { cat "$WORK/flowdb.err" >&2; exit 1; }
-mapfile -t KEPT < <(sed -n 's/^kept //p' "$WORK/flowdb.err")
+mapfile -t KEPT < <(kept)
 for url in "${KEPT[@]}"; do
     dialect=sqlite
     [[ "$url" == postgres* ]] && dialect=postgresql
@@ -59,6 +69,7 @@ done
 python3 - "$WORK" <<'PY'
 import json, pathlib, sys
 work = pathlib.Path(sys.argv[1])
+failed = False
 flowdb = json.loads((work / "flowdb.json").read_text())
 print(f"{'DIALECT':<11} {'WORKLOAD':<36} {'FLOWDB/s':>9} {'PREFECT/s':>9} {'×PREFECT':>8}   p50 ms flowdb / Prefect")
 for result in flowdb["workloads"]:
@@ -66,9 +77,20 @@ for result in flowdb["workloads"]:
     prefect = json.loads(path.read_text())["workloads"].get(result["workload"]) if path.exists() else None
     if prefect is None:
         continue
+    ratio = f"{result['ops_per_sec'] / prefect['ops_per_s']:>8.1f}"
+    # A figure counts only if every call succeeded and both read as much.
+    problem = ""
+    if result["errors"]:
+        problem = f"  NOT COMPARABLE: flowdb errors {result['errors']}"
+    elif result.get("returned") != prefect["returned"]:
+        problem = f"  NOT COMPARABLE: flowdb returned {result.get('returned')} rows a call, Prefect {prefect['returned']}"
+    if problem:
+        ratio = f"{'-':>8}"
+        failed = True
     print(
         f"{result['dialect']:<11} {result['workload']:<36} {result['ops_per_sec']:>9.0f} {prefect['ops_per_s']:>9.0f} "
-        f"{result['ops_per_sec'] / prefect['ops_per_s']:>8.1f}   {result['p50_ms']:.2f} / {prefect['p50_ms']:.2f}"
+        f"{ratio}   {result['p50_ms']:.2f} / {prefect['p50_ms']:.2f}{problem}"
     )
 print(f"(R = {flowdb['r']} calls each, on the same databases: {flowdb['n']} runs from a1 and {flowdb['n']} from a2, the a1 runs PENDING)")
+sys.exit(1 if failed else 0)
 PY

@@ -40,6 +40,16 @@ pub struct WorkloadResult {
     pub vs_prefect: Option<f64>,
     /// What the figure means, or what the workload checked.
     pub note: String,
+    /// For a read: the rows (runs, buckets) the last call returned, to check a comparison
+    /// reads as much.
+    pub returned: Option<usize>,
+}
+
+impl WorkloadResult {
+    fn returning(mut self, returned: usize) -> WorkloadResult {
+        self.returned = Some(returned);
+        self
+    }
 }
 
 /// Prefect 3.9.1's medians on this machine kind (SQLite, PostgreSQL), ops/s.
@@ -195,6 +205,7 @@ impl Timer {
             prefect_ops_per_sec: prefect,
             vs_prefect: prefect.map(|figure| ops_per_sec / figure),
             note,
+            returned: None,
         }
     }
 }
@@ -301,12 +312,16 @@ pub async fn run_workloads(
                 returned = runs.len();
             }
         }
-        results.push(timer.finish(
-            dialect,
-            "c1_get_runs_in_work_queue",
-            r,
-            format!("polls/s, {returned} runs each"),
-        ));
+        results.push(
+            timer
+                .finish(
+                    dialect,
+                    "c1_get_runs_in_work_queue",
+                    r,
+                    format!("polls/s, {returned} runs each"),
+                )
+                .returning(returned),
+        );
     }
 
     // c2: the worker poll, limit 100, R times.
@@ -323,12 +338,16 @@ pub async fn run_workloads(
                 returned = runs.len();
             }
         }
-        results.push(timer.finish(
-            dialect,
-            "c2_worker_get_scheduled_flow_runs",
-            r,
-            format!("polls/s, {returned} runs each"),
-        ));
+        results.push(
+            timer
+                .finish(
+                    dialect,
+                    "c2_worker_get_scheduled_flow_runs",
+                    r,
+                    format!("polls/s, {returned} runs each"),
+                )
+                .returning(returned),
+        );
     }
 
     // d1: read flow runs in state SCHEDULED, limit 200, id descending, R times.
@@ -349,12 +368,16 @@ pub async fn run_workloads(
                 returned = runs.len();
             }
         }
-        results.push(timer.finish(
-            dialect,
-            "d1_read_flow_runs",
-            r,
-            format!("reads/s, {returned} runs each"),
-        ));
+        results.push(
+            timer
+                .finish(
+                    dialect,
+                    "d1_read_flow_runs",
+                    r,
+                    format!("reads/s, {returned} runs each"),
+                )
+                .returning(returned),
+        );
     }
 
     // e: history, 60 one-minute buckets over the hour, R times.
@@ -373,12 +396,16 @@ pub async fn run_workloads(
                 buckets = intervals.len();
             }
         }
-        results.push(timer.finish(
-            dialect,
-            "e_flow_run_history",
-            r,
-            format!("histories/s, {buckets} buckets each"),
-        ));
+        results.push(
+            timer
+                .finish(
+                    dialect,
+                    "e_flow_run_history",
+                    r,
+                    format!("histories/s, {buckets} buckets each"),
+                )
+                .returning(buckets),
+        );
     }
 
     // f: 8 tasks creating N/8 runs each, one transaction per run.

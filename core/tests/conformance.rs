@@ -298,6 +298,42 @@ async fn postgres_reads_each_column_type() {
             err.contains("column 0 has type POINT") && err.contains("cast it in SQL"),
             "{err}"
         );
+        // Values PostgreSQL stores that flowdb's cannot hold are errors naming them, and the
+        // plugin keeps serving (chrono's decoding panicked on them, which poisons a plugin).
+        for (sql, says) in [
+            ("select 1 as n, 'infinity'::timestamptz as t", "'infinity'"),
+            ("select 1 as n, '-infinity'::timestamp as t", "'-infinity'"),
+            (
+                "select 1 as n, interval '177000000 years' as t",
+                "longer than flowdb's intervals hold",
+            ),
+        ] {
+            let err = session.fetch_all(sql, vec![]).await.unwrap_err().to_string();
+            assert!(err.contains("column 1") && err.contains(says), "{sql}: {err}");
+        }
+        let far = session
+            .fetch_all("select '290000-01-01 00:00:00+00'::timestamptz as t", vec![])
+            .await
+            .unwrap();
+        assert!(matches!(far.row(0).unwrap().value("t").unwrap(), Value::Timestamp(_)));
+        let err = far
+            .row(0)
+            .unwrap()
+            .get::<chrono::DateTime<chrono::Utc>>("t")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("out of range"), "{err}");
+        assert_eq!(
+            session
+                .fetch_all("select 2 as n", vec![])
+                .await
+                .unwrap()
+                .row(0)
+                .unwrap()
+                .get::<i32>("n")
+                .unwrap(),
+            2
+        );
     })
     .await;
 }

@@ -651,12 +651,11 @@ fn small_limit() -> impl Strategy<Value = Option<i64>> {
 /// A JSON document with every kind of value, nested; no NUL character, which PostgreSQL's
 /// jsonb refuses (as it does under Prefect).
 ///
-/// FAILS UNTIL FIXED (found by this test): a bare number as the whole document cannot be read
-/// back on SQLite (the `JSON` column's NUMERIC affinity stores it as an INTEGER or REAL, which
-/// the host refuses as JSON; Prefect reads it), and floats far from 1 do not read back exactly
-/// (the host parses JSON without serde_json's `float_roundtrip`, and PostgreSQL's jsonb writes
-/// `1e-30` out as `0.000…01`): `-2.26e-309` fails on SQLite, `1.8797616074470954e-202` reads
-/// back one ulp off on PostgreSQL, `{"x": 1.7976931348623157e308}` does not read at all there.
+/// Found by this test and fixed: a bare number as the whole document did not read back on
+/// SQLite (the `JSON` column's NUMERIC affinity stores it as an INTEGER or REAL, which the
+/// host refused as JSON), and floats far from 1 read back an ulp off (serde_json parsed
+/// without `float_roundtrip`; `1.8797616074470954e-202` on PostgreSQL, whose jsonb writes
+/// `1e-30` out as `0.000…01`, the same number).
 fn json_document() -> impl Strategy<Value = serde_json::Value> {
     use serde_json::Value;
     let leaf = prop_oneof![
@@ -1281,8 +1280,8 @@ impl Fixture {
 /// Artifact data as Prefect writes it for each type: a progress artifact's is its percentage,
 /// a bare number; a markdown artifact's is its text; a table's, its rows.
 ///
-/// FAILS UNTIL FIXED (found by this test): on SQLite the graph of a run with a progress
-/// artifact fails (`column data: cannot read Int64(50) as JSON`, see `json_document`).
+/// Found by this test and fixed: on SQLite the graph of a run with a progress artifact failed
+/// (`column data: cannot read Int64(50) as JSON`, see `json_document`).
 fn artifact_data(kind: Option<&str>, index: usize) -> serde_json::Value {
     match kind {
         Some("progress") => json!(12.5 * index as f64),
@@ -1521,8 +1520,13 @@ fn failure(error: &Error) -> Failure {
     }
 }
 
-/// JSON numbers as the value they stand for: PostgreSQL's jsonb writes the float `1e16` back as
-/// `10000000000000000`, which serde reads as an integer, and SQLite keeps `1e16`, a float.
+/// JSON numbers as the value they stand for, whatever their spelling: PostgreSQL's jsonb writes
+/// the float `1e16` back as `10000000000000000`, which serde reads as an integer, where SQLite
+/// keeps `1e16`, a float; and SQLite stores a document that is a bare whole float (`1.0`) as
+/// the integer 1 (the NUMERIC affinity of Prefect's `JSON` columns, as under Prefect) where
+/// PostgreSQL keeps `1.0`. The same numbers, spelled differently: a host comparing documents
+/// should compare them as numbers. (A progress artifact's data, always a float in Prefect, is
+/// made one again by the graph.)
 fn normalize_json(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     const TWO_TO_THE_63: f64 = 9_223_372_036_854_775_808.0;
@@ -1551,7 +1555,9 @@ fn normalize_json(value: serde_json::Value) -> serde_json::Value {
 
 /// Set `FLOWDB_DIFFERENTIAL_STRICT` to compare even where Prefect 3.9.1's own dialects
 /// answer differently (see `nulls_on_postgres`); the test then fails until flowdb makes one
-/// of them follow the other.
+/// of them follow the other. In strict mode the polls are compared between the dialects
+/// only: the Rust model of Prefect's poll semantics follows each dialect's own Prefect code
+/// where the two differ, which is what strict mode refuses.
 fn strict() -> bool {
     std::env::var_os("FLOWDB_DIFFERENTIAL_STRICT").is_some()
 }

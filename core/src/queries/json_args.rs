@@ -241,8 +241,9 @@ fn rows_as_json(
         .collect()
 }
 
-/// A value in its storage encoding (text) as the kind it stands for; anything else, or text
-/// that does not read as that kind, as it is.
+/// A value in its storage encoding (text) as the kind it stands for; anything else, or a
+/// timestamp's text that does not read as one, as it is. (Text taken as JSON that is not
+/// JSON is still shown as text: [`value_to_json`] falls back to it.)
 fn as_kind(value: &Value, kind: ValueKind) -> Value {
     use crate::value::FromValue as _;
     let Value::Text(text) = value else {

@@ -209,20 +209,26 @@ impl ColumnReader {
             ColumnReader::Text => Value::Text(decode::<&str>(raw, index)?.into()),
             ColumnReader::Bytes => Value::Bytes(decode::<&[u8]>(raw, index)?.to_vec().into()),
             ColumnReader::Uuid => Value::Uuid(decode::<uuid::Uuid>(raw, index)?.into_bytes()),
-            ColumnReader::TimestampTz => {
-                Value::Timestamp(decode::<DateTime<Utc>>(raw, index)?.timestamp_micros())
+            ColumnReader::TimestampTz | ColumnReader::Timestamp => {
+                Value::Timestamp(timestamp_micros(raw, self, index)?)
             }
-            ColumnReader::Timestamp => Value::Timestamp(
-                decode::<chrono::NaiveDateTime>(raw, index)?
-                    .and_utc()
-                    .timestamp_micros(),
-            ),
             ColumnReader::Interval => {
                 // Months and days have no fixed length; like Prefect's timedelta mapping, a
                 // day is 24 hours and a month 30 days.
                 let interval = decode::<PgInterval>(raw, index)?;
-                let days = i64::from(interval.months) * 30 + i64::from(interval.days);
-                Value::Interval(days * 86_400_000_000 + interval.microseconds)
+                let micros = (i64::from(interval.months) * 30 + i64::from(interval.days))
+                    .checked_mul(86_400_000_000)
+                    .and_then(|days| days.checked_add(interval.microseconds))
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::DECODE,
+                            format!(
+                                "column {index}: the interval of {} months, {} days and {} µs is longer than flowdb's intervals hold (±292,000 years)",
+                                interval.months, interval.days, interval.microseconds
+                            ),
+                        )
+                    })?;
+                Value::Interval(micros)
             }
             ColumnReader::Json => Value::Json(json_text(raw, false, index)?.into()),
             ColumnReader::Jsonb => Value::Json(json_text(raw, true, index)?.into()),
@@ -242,6 +248,55 @@ impl ColumnReader {
     }
 }
 
+/// Microseconds since 1970 of a `timestamp` or `timestamptz`. The binary form is read here
+/// rather than by sqlx's chrono decoding, which panics (taking the plugin out of service) on
+/// `infinity`, `-infinity` and the years past 262143 that PostgreSQL stores: those are a
+/// DECODE error naming the column.
+fn timestamp_micros(raw: PgValueRef<'_>, reader: &ColumnReader, index: usize) -> Result<i64> {
+    /// 2000-01-01, PostgreSQL's epoch, in microseconds after 1970-01-01.
+    const POSTGRES_EPOCH_MICROS: i64 = 946_684_800_000_000;
+    if raw.format() == PgValueFormat::Text {
+        // Only from simple-protocol scripts; chrono's text parsing fails without panicking.
+        return Ok(match reader {
+            ColumnReader::Timestamp => decode::<chrono::NaiveDateTime>(raw, index)?
+                .and_utc()
+                .timestamp_micros(),
+            _ => decode::<DateTime<Utc>>(raw, index)?.timestamp_micros(),
+        });
+    }
+    let bytes = raw.as_bytes().map_err(|err| decode_error(index, err))?;
+    let micros = <[u8; 8]>::try_from(bytes)
+        .map(i64::from_be_bytes)
+        .map_err(|_| {
+            Error::new(
+                ErrorKind::DECODE,
+                format!(
+                    "column {index}: a timestamp of {} bytes, not 8",
+                    bytes.len()
+                ),
+            )
+        })?;
+    let special = match micros {
+        i64::MAX => Some("infinity"),
+        i64::MIN => Some("-infinity"),
+        _ => None,
+    };
+    if let Some(special) = special {
+        return Err(Error::new(
+            ErrorKind::DECODE,
+            format!(
+                "column {index} holds the timestamp '{special}', which flowdb's timestamps cannot hold"
+            ),
+        ));
+    }
+    micros.checked_add(POSTGRES_EPOCH_MICROS).ok_or_else(|| {
+        Error::new(
+            ErrorKind::DECODE,
+            format!("column {index}: the timestamp is out of the range flowdb's timestamps hold"),
+        )
+    })
+}
+
 /// A JSON value's text as the server sent it: the server checked it on the way in, so it is
 /// not parsed again here (a read of 200 runs carries ~1,800 JSON documents).
 fn json_text(raw: PgValueRef<'_>, jsonb: bool, index: usize) -> Result<&str> {
@@ -259,6 +314,7 @@ fn json_text(raw: PgValueRef<'_>, jsonb: bool, index: usize) -> Result<&str> {
                 ));
             }
         },
+        // Binary json, and text results (simple-protocol scripts; queries get binary ones).
         _ => bytes,
     };
     std::str::from_utf8(text).map_err(|err| decode_error(index, err.into()))
