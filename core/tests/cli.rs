@@ -728,3 +728,29 @@ fn plugins_info_lists_query_components() {
         "{stdout}"
     );
 }
+
+/// A reader that stops early (`flowdb plugins list | head -1`) ends the command quietly, with
+/// the status a shell gives a process SIGPIPE ended, not a panic.
+#[test]
+fn output_to_a_closed_pipe_ends_quietly() {
+    use std::process::Stdio;
+
+    let home = temp_dir("cli-closed-pipe");
+    for args in [
+        vec!["plugins", "list"],
+        vec!["query", "list", "--url", "sqlite:///:memory:"],
+    ] {
+        let mut child = flowdb(&home)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closed before the command writes a byte: its first write meets a broken pipe.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(141), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

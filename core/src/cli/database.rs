@@ -140,7 +140,7 @@ pub(crate) async fn run(
                 .upgrade_with_progress(&revision, &print_progress)
                 .await?;
             let status = interface.migration_status().await?;
-            println!(
+            outln!(
                 "{} at {} ({} applied now, {:.0} ms)",
                 interface.config().redacted_url(),
                 status.current.as_deref().unwrap_or("base"),
@@ -162,7 +162,7 @@ pub(crate) async fn run(
                 .downgrade_with_progress(&revision, &print_progress)
                 .await?;
             let status = interface.migration_status().await?;
-            println!("{url} at {}", status.current.as_deref().unwrap_or("base"));
+            outln!("{url} at {}", status.current.as_deref().unwrap_or("base"));
             Ok(ExitCode::SUCCESS)
         }
         DatabaseCommand::Current { url, json, yes: _ } => {
@@ -176,24 +176,24 @@ pub(crate) async fn run(
                     "dialect": interface.dialect(),
                     "status": status,
                 });
-                println!("{}", serde_json::to_string_pretty(&document)?);
+                outln!("{}", serde_json::to_string_pretty(&document)?);
             } else {
                 let pending: Vec<&str> =
                     status.pending.iter().map(|m| m.version.as_str()).collect();
-                println!(
+                outln!(
                     "database:  {} ({})",
                     interface.config().redacted_url(),
                     interface.dialect()
                 );
-                println!(
+                outln!(
                     "current:   {}",
                     status
                         .current
                         .as_deref()
                         .unwrap_or("base (nothing applied)")
                 );
-                println!("head:      {}", status.head.as_deref().unwrap_or("none"));
-                println!(
+                outln!("head:      {}", status.head.as_deref().unwrap_or("none"));
+                outln!(
                     "prefect:   {}",
                     status
                         .alembic_revision
@@ -201,9 +201,9 @@ pub(crate) async fn run(
                         .unwrap_or("no alembic_version")
                 );
                 if pending.is_empty() {
-                    println!("pending:   none, the database is up to date");
+                    outln!("pending:   none, the database is up to date");
                 } else {
-                    println!("pending:   {}", pending.join(", "));
+                    outln!("pending:   {}", pending.join(", "));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -218,14 +218,14 @@ pub(crate) async fn run(
                     "dialect": interface.dialect(),
                     "migrations": history,
                 });
-                println!("{}", serde_json::to_string_pretty(&document)?);
+                outln!("{}", serde_json::to_string_pretty(&document)?);
             } else {
                 for migration in &history {
                     let prefect = migration
                         .alembic_revision
                         .as_deref()
                         .map(|r| format!(" (prefect {r})"));
-                    println!(
+                    outln!(
                         "{} {}{}",
                         migration.version,
                         migration.name,
@@ -243,7 +243,7 @@ pub(crate) async fn run(
                 &format!("reset {url}, dropping every table and all its data"),
             )?;
             let applied = interface.reset().await?;
-            println!("{url} reset: {} migrations applied", applied.len());
+            outln!("{url} reset: {} migrations applied", applied.len());
             Ok(ExitCode::SUCCESS)
         }
         DatabaseCommand::Revision {
@@ -252,7 +252,7 @@ pub(crate) async fn run(
             yes: _,
         } => {
             for path in create_revision(&message, &migrations_dir, chrono::Utc::now())? {
-                println!("created {}", path.display());
+                outln!("created {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -264,7 +264,7 @@ pub(crate) async fn run(
                 &format!("record {url} as being at {revision} without running any migration"),
             )?;
             interface.stamp(&revision).await?;
-            println!("{url} stamped at {revision}");
+            outln!("{url} stamped at {revision}");
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -290,9 +290,9 @@ async fn check(
             "clean": drift.is_clean(),
             "drift": drift,
         });
-        println!("{}", serde_json::to_string_pretty(&document)?);
+        outln!("{}", serde_json::to_string_pretty(&document)?);
     } else if drift.is_unadopted_prefect_database() {
-        println!(
+        outln!(
             "{url}: the schema is Prefect's at alembic revision {}, exactly what the migrations \
              build at {}; flowdb has not adopted it yet: `flowdb database upgrade` records it \
              without running any DDL",
@@ -300,19 +300,19 @@ async fn check(
             drift.head.as_deref().unwrap_or("base")
         );
     } else if drift.is_clean() {
-        println!(
+        outln!(
             "{url}: no drift; the schema is what the migrations build at {} and all {} models match it",
             drift.head.as_deref().unwrap_or("base"),
             interface.models().len()
         );
     } else {
-        println!(
+        outln!(
             "{url}: the schema differs from what the migrations build at {}",
             drift.head.as_deref().unwrap_or("base")
         );
         if !drift.pending.is_empty() {
             let pending: Vec<&str> = drift.pending.iter().map(|m| m.version.as_str()).collect();
-            println!(
+            outln!(
                 "pending migrations (flowdb database upgrade applies them): {}",
                 pending.join(", ")
             );
@@ -320,15 +320,15 @@ async fn check(
         // `-` what the migrations build and the database lacks, `+` what only the database has,
         // as in a diff from the expected schema to the live one.
         for line in &drift.missing {
-            println!("- {line}");
+            outln!("- {line}");
         }
         for line in &drift.unexpected {
-            println!("+ {line}");
+            outln!("+ {line}");
         }
         for mismatch in &drift.model_mismatches {
-            println!("! {mismatch}");
+            outln!("! {mismatch}");
         }
-        println!(
+        outln!(
             "{} missing, {} unexpected, {} model mismatches",
             drift.missing.len(),
             drift.unexpected.len(),
@@ -347,12 +347,12 @@ fn print_progress(event: MigrationProgress<'_>) {
     use std::io::Write as _;
     match event {
         MigrationProgress::Applying(migration) => {
-            print!("applying {} {} … ", migration.version, migration.name)
+            out!("applying {} {} … ", migration.version, migration.name)
         }
         MigrationProgress::Reverting(migration) => {
-            print!("reverting {} {} … ", migration.version, migration.name)
+            out!("reverting {} {} … ", migration.version, migration.name)
         }
-        MigrationProgress::Done(_, took) => println!("done in {:.0} ms", took.as_secs_f64() * 1e3),
+        MigrationProgress::Done(_, took) => outln!("done in {:.0} ms", took.as_secs_f64() * 1e3),
         _ => {}
     }
     let _ = std::io::stdout().flush();
@@ -435,7 +435,7 @@ fn confirm(yes: bool, what: &str) -> anyhow::Result<()> {
         let message = format!("refusing to {what} without confirmation: pass -y");
         return Err(CliError { code: 2, message }.into());
     }
-    print!("{what}? [y/N] ");
+    out!("{what}? [y/N] ");
     std::io::stdout().flush()?;
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
@@ -489,9 +489,9 @@ async fn ping(
             "connect_ms": connect.as_secs_f64() * 1e3,
             "latency_ms": latency.as_secs_f64() * 1e3,
         });
-        println!("{}", serde_json::to_string_pretty(&document)?);
+        outln!("{}", serde_json::to_string_pretty(&document)?);
     } else {
-        println!(
+        outln!(
             "ok: {} {} at {} (plugin {} {}, {}); connect {:.2} ms, round trip {:.3} ms",
             server.dialect,
             server.server_version,

@@ -1,5 +1,21 @@
 //! Command-line parsing, dispatch and exit codes.
 
+/// `println!` for the command's output. Rust ignores SIGPIPE, so `println!` panics when the
+/// reader has gone (`flowdb plugins list | head -1`); this ends the process quietly instead,
+/// with the status a shell reports for a process SIGPIPE ended (141).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_output(format_args!($($arg)*), true)
+    };
+}
+
+/// `print!` for the command's output; see [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_output(format_args!($($arg)*), false)
+    };
+}
+
 mod database;
 mod plugins;
 mod query;
@@ -17,7 +33,8 @@ pub(crate) const JSON_SCHEMA_VERSION: u32 = 1;
 const EXIT_CODES: &str = "Exit codes: 0 success, 1 unexpected error, 2 bad command line, \
 3 bad configuration (setting, config file, malformed URL), 4 plugin problem (no plugin for the \
 scheme, plugin failed to load or cannot do what was asked, unknown plugin), 5 database problem (unreachable, credentials, \
-timeout, failed statement), 6 schema drift found by `database check`.";
+timeout, failed statement), 6 schema drift found by `database check`, 141 the output's reader went \
+away (`| head`), as for a process SIGPIPE ends.";
 
 /// flowdb: the database layer of a workflow-orchestration server, dialects as plugins.
 #[derive(Debug, Parser)]
@@ -157,5 +174,33 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
         }
         Some(Error::Plugin { .. } | Error::Conversion { .. } | Error::Migration(_)) => 5,
         _ => 1,
+    }
+}
+
+/// The exit status when the output's reader went away, as a shell reports a process SIGPIPE
+/// ended (128 + 13).
+const READER_GONE: i32 = 141;
+
+/// Writes (and flushes) part of the command's output; see [`outln!`].
+pub(crate) fn write_output(text: std::fmt::Arguments<'_>, newline: bool) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(text)
+        .and_then(|()| {
+            if newline {
+                stdout.write_all(b"\n")
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(READER_GONE),
+        Err(err) => {
+            eprintln!("error: cannot write the output: {err}");
+            std::process::exit(1)
+        }
     }
 }

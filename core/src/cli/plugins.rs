@@ -44,7 +44,7 @@ pub(crate) fn run(
                 "search_path": registry.search_path().dirs,
                 "plugins": plugins,
             });
-            println!("{}", serde_json::to_string_pretty(&document)?);
+            outln!("{}", serde_json::to_string_pretty(&document)?);
         }
         PluginsCommand::List { .. } => print_table(&reports, registry, verbose),
         PluginsCommand::Info { name, json } => {
@@ -92,14 +92,14 @@ pub(crate) fn run(
                     "kind": "plugin-info",
                     "plugins": plugins,
                 });
-                println!("{}", serde_json::to_string_pretty(&document)?);
+                outln!("{}", serde_json::to_string_pretty(&document)?);
             } else {
                 for report in matching {
                     print_info(report, verbose);
                     if let Some(list) = components(registry, report) {
-                        println!("query components ({}):", list.len());
+                        outln!("query components ({}):", list.len());
                         for (name, kind, description) in list {
-                            println!("  {name:<46} {kind:<8} {description}");
+                            outln!("  {name:<46} {kind:<8} {description}");
                         }
                     }
                 }
@@ -149,9 +149,9 @@ fn to_json(report: &PluginReport, with_layout: bool) -> serde_json::Value {
 
 fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: bool) {
     if reports.is_empty() {
-        println!("no plugins found. searched, in order:");
+        outln!("no plugins found. searched, in order:");
         for entry in registry.trace() {
-            println!(
+            outln!(
                 "  [{}] {}: {}",
                 entry.tier,
                 entry.path.display(),
@@ -193,49 +193,49 @@ fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: boo
             .zip(widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        outln!("{}", padded.join("  ").trim_end());
     };
     line(headers.to_vec());
     for (row, report) in rows.iter().zip(reports) {
         line(row.iter().map(String::as_str).collect());
         if let Some(reason) = &report.reason {
-            println!("    reason: {reason}");
+            outln!("    reason: {reason}");
         }
         if verbose && let Some(layout) = &report.layout_report {
-            println!("    layout report:\n{layout}");
+            outln!("    layout report:\n{layout}");
         }
     }
 }
 
 fn print_info(report: &PluginReport, verbose: bool) {
-    println!("name:          {}", report.name);
-    println!("status:        {}", report.status.as_str());
-    println!(
+    outln!("name:          {}", report.name);
+    outln!("status:        {}", report.status.as_str());
+    outln!(
         "version:       {}",
         report.version.as_deref().unwrap_or("-")
     );
-    println!(
+    outln!(
         "sdk version:   {}",
         report.sdk_version.as_deref().unwrap_or("-")
     );
-    println!("schemes:       {}", report.schemes.join(", "));
-    println!("capabilities:  {}", report.capabilities.join(", "));
-    println!("search tier:   {}", report.tier);
-    println!("manifest:      {}", report.manifest_path.display());
+    outln!("schemes:       {}", report.schemes.join(", "));
+    outln!("capabilities:  {}", report.capabilities.join(", "));
+    outln!("search tier:   {}", report.tier);
+    outln!("manifest:      {}", report.manifest_path.display());
     if let Some(library) = &report.library_path {
-        println!("library:       {}", library.display());
+        outln!("library:       {}", library.display());
     }
     if let Some(shadowed_by) = &report.shadowed_by {
-        println!("shadowed by:   {shadowed_by}");
+        outln!("shadowed by:   {shadowed_by}");
     }
     if let Some(reason) = &report.reason {
-        println!("reason:        {reason}");
+        outln!("reason:        {reason}");
     }
     if let Some(layout) = &report.layout_report {
         if verbose {
-            println!("layout report:\n{layout}");
+            outln!("layout report:\n{layout}");
         } else {
-            println!("layout report: (run with --verbose to see it)");
+            outln!("layout report: (run with --verbose to see it)");
         }
     }
 }

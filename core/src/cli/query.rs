@@ -79,7 +79,7 @@ pub(crate) async fn run(
                     "with_for_update": rendered.with_for_update,
                     "statements": rendered.statements.iter().map(statement_json).collect::<Vec<_>>(),
                 });
-                println!("{}", serde_json::to_string_pretty(&document)?);
+                outln!("{}", serde_json::to_string_pretty(&document)?);
             } else {
                 print_rendered(&rendered);
             }
@@ -137,17 +137,17 @@ pub(crate) async fn run(
                     "rows": objects,
                     "rows_affected": affected,
                 });
-                println!("{}", serde_json::to_string_pretty(&document)?);
+                outln!("{}", serde_json::to_string_pretty(&document)?);
             } else {
                 for object in &objects {
-                    println!("{object}");
+                    outln!("{object}");
                 }
                 match affected {
-                    Some(affected) => println!(
+                    Some(affected) => outln!(
                         "({} rows; rows affected per statement: {affected:?})",
                         objects.len()
                     ),
-                    None => println!("({} rows)", objects.len()),
+                    None => outln!("({} rows)", objects.len()),
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -202,15 +202,15 @@ fn print_rendered(rendered: &Rendered) {
     let count = rendered.statements.len();
     for (index, statement) in rendered.statements.iter().enumerate() {
         if count > 1 {
-            println!("-- statement {} of {count}", index + 1);
+            outln!("-- statement {} of {count}", index + 1);
         }
-        println!("{}", statement.sql.trim());
+        outln!("{}", statement.sql.trim());
         for (position, param) in statement.params.iter().enumerate() {
-            println!("--   ${} = {}", position + 1, value_to_json(param));
+            outln!("--   ${} = {}", position + 1, value_to_json(param));
         }
     }
     if rendered.with_for_update {
-        println!("-- runs in a with_for_update transaction");
+        outln!("-- runs in a with_for_update transaction");
     }
 }
 
@@ -246,22 +246,22 @@ fn list(interface: &DbInterface, json: bool) -> anyhow::Result<ExitCode> {
             "properties": properties,
             "components": components,
         });
-        println!("{}", serde_json::to_string_pretty(&document)?);
+        outln!("{}", serde_json::to_string_pretty(&document)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("dialect {} ({})", interface.dialect(), queries.unique_key());
+    outln!("dialect {} ({})", interface.dialect(), queries.unique_key());
     for (name, value) in queries.properties() {
-        println!("  property {name} = {}", value_to_json(value));
+        outln!("  property {name} = {}", value_to_json(value));
     }
     for info in queries.components() {
-        println!(
+        outln!(
             "{:<46} {:<8} {}",
             info.name.as_str(),
             info.kind.name(),
             info.description
         );
         for parameter in &info.parameters {
-            println!(
+            outln!(
                 "    {}{} ({}): {}",
                 parameter.name,
                 if parameter.required { "" } else { "?" },
