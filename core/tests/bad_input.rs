@@ -56,7 +56,10 @@ fn a_file_that_is_not_a_shared_library() {
     let report = only_report(&dir);
     assert_eq!(report.status, PluginStatus::Failed);
     let reason = report.reason.unwrap();
-    assert!(reason.contains("not a loadable shared library"), "{reason}");
+    assert!(
+        reason.contains("is not an ELF shared library") && reason.contains("libfake.so"),
+        "{reason}"
+    );
 }
 
 #[test]

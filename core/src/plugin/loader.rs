@@ -3,11 +3,13 @@
 //! 1. The manifest's `sdk_version` must be semver-compatible with (and not older than) this
 //!    host's ABI version — checked before the library is opened, so an incompatible plugin runs
 //!    no code at all.
-//! 2. The library is opened with `RTLD_NOW`, so a missing symbol fails here rather than as a
+//! 2. On ELF platforms the library's structure is checked before it is mapped (`elf.rs`): a
+//!    copy cut short, headers zeroed or a build for another machine is refused, not mapped.
+//! 3. The library is opened with `RTLD_NOW`, so a missing symbol fails here rather than as a
 //!    crash at first call, and it is never closed (a library that owns runtime threads cannot be
 //!    unloaded safely; abi_stable leaks libraries by design).
-//! 3. abi_stable checks its own header and the root module's layout against this host's.
-//! 4. The plugin's own description must agree with its manifest.
+//! 4. abi_stable checks its own header and the root module's layout against this host's.
+//! 5. The plugin's own description must agree with its manifest.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -107,6 +109,15 @@ impl LoadedPlugin {
                 library_path.display()
             )));
         }
+        // A damaged copy must be refused before the loader maps it: mapping one crashed the
+        // host (SIGBUS on a copy cut short).
+        #[cfg(all(unix, not(target_vendor = "apple")))]
+        crate::plugin::elf::check_library_structure(&library_path).map_err(|reason| {
+            LoadFailure::Failed(format!(
+                "the library `{}` {reason}; reinstall or rebuild the plugin",
+                library_path.display()
+            ))
+        })?;
         open_now(&library_path)?;
         let header = lib_header_from_path(&library_path).map_err(|err| classify(&err))?;
         let module = header

@@ -3,6 +3,9 @@
 //! One [`SearchPath`] computes where to look; [`PluginRegistry`] reads the manifests there,
 //! reports their state and resolves a URL scheme to a [`LoadedPlugin`].
 
+// ELF platforms: the library's structure is checked before it is mapped.
+#[cfg(all(unix, not(target_vendor = "apple")))]
+mod elf;
 mod loader;
 pub(crate) mod logging;
 mod manifest;
