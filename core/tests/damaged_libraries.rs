@@ -1,6 +1,8 @@
 //! Damaged copies of a real plugin library beside its manifest — cut short at many lengths,
-//! headers zeroed, fields pointing astray, a build for another machine — are refused with the
-//! reason, and none takes the host down. Each is listed by `flowdb plugins list` in a process
+//! headers zeroed, fields pointing astray, a build for another machine, a relocation that
+//! sends the loader writing anywhere — are refused with the reason, and none takes the host
+//! down (the last is caught by the probe process, `flowdb-plugin-probe`, built beside
+//! `flowdb`). Each is listed by `flowdb plugins list` in a process
 //! of its own, so a crash shows as a signal instead of ending this test.
 #![cfg(all(
     target_os = "linux",
@@ -45,6 +47,8 @@ struct Layout {
     first_load: u64,
     /// The DT_SYMTAB entry of the dynamic segment.
     symtab_entry: u64,
+    /// The first relocation of `.rela.dyn`, in the file.
+    first_relocation: u64,
     shoff: u64,
     shnum: u64,
 }
@@ -70,16 +74,38 @@ fn layout(file: &File) -> Layout {
         .find(|header| read_u32(file, *header) == 2)
         .unwrap();
     let dynamic_offset = read_u64(file, dynamic + 8);
-    let symtab_entry = (0..)
+    let entries: Vec<u64> = (0..)
         .map(|index| dynamic_offset + index * 16)
         .take_while(|entry| read_u64(file, *entry) != 0)
-        .find(|entry| read_u64(file, *entry) == 6)
+        .collect();
+    let symtab_entry = *entries
+        .iter()
+        .find(|entry| read_u64(file, **entry) == 6)
+        .unwrap();
+    // DT_RELA holds an address; the file offset is where the PT_LOAD holding it maps it from.
+    let rela_entry = *entries
+        .iter()
+        .find(|entry| read_u64(file, **entry) == 7)
+        .unwrap();
+    let rela = read_u64(file, rela_entry + 8);
+    let first_relocation = headers
+        .clone()
+        .filter(|header| read_u32(file, *header) == 1)
+        .find_map(|header| {
+            let offset = read_u64(file, header + 8);
+            let address = read_u64(file, header + 16);
+            let size = read_u64(file, header + 32);
+            (address..address + size)
+                .contains(&rela)
+                .then(|| rela - address + offset)
+        })
         .unwrap();
     Layout {
         phoff,
         phnum,
         first_load,
         symtab_entry,
+        first_relocation,
         shoff,
         shnum,
     }
@@ -93,6 +119,7 @@ fn list(home: &Path, dir: &Path) -> (String, String) {
         .env("FLOWDB_HOME", home)
         .env("HOME", home)
         .env_remove("FLOWDB_PLUGIN_PATH")
+        .env_remove("FLOWDB_PLUGIN_PROBE")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -214,6 +241,13 @@ fn damaged_copies_of_a_real_plugin_are_refused_and_never_crash_the_host() {
             "section headers zeroed",
             vec![(at.shoff, vec![0; (at.shnum * SHDR_SIZE) as usize])],
             None,
+        ),
+        // Structurally sound, but the loader would write far outside the library: only a
+        // process that loads it can tell, and it dies (the probe process, not the host).
+        (
+            "a relocation astray",
+            vec![(at.first_relocation, huge.clone())],
+            Some("crashed with signal 11 (SIGSEGV) in a probe process"),
         ),
     ];
     for (what, patches, says) in cases {

@@ -51,6 +51,12 @@ const ADDRESS_TAGS: &[u32] = &[
     elf::DT_VERNEED,
 ];
 
+/// The largest alignment a segment may ask for: a 64 KiB page, the largest Linux uses.
+const MAX_ALIGN: u64 = 1 << 16;
+
+/// The largest thread-local segment accepted (each thread of the host gets a copy).
+const MAX_TLS: u64 = 1 << 24;
+
 /// Dynamic tables and the entries that give their sizes.
 const SIZED_TABLES: &[(u32, u32)] = &[
     (elf::DT_STRTAB, elf::DT_STRSZ),
@@ -169,7 +175,24 @@ pub(crate) fn check_library_structure(path: &Path) -> Result<(), String> {
                 "is cut short or damaged: segment {index} ends at byte {end}, past the end of the {len}-byte file"
             ));
         }
+        // The loader aligns segments (and every thread's copy of the thread-local one) as
+        // they say: an alignment that is no power of two, or absurdly large, aborted a host
+        // that already ran threads ("cannot allocate memory for thread-local data").
+        let align: u64 = segment.p_align(endian).into();
+        if align > 1 && (!align.is_power_of_two() || align > MAX_ALIGN) {
+            return Err(format!(
+                "is damaged: segment {index} asks for an alignment of {align} bytes"
+            ));
+        }
         match segment.p_type(endian) {
+            elf::PT_TLS => {
+                let memory_size: u64 = segment.p_memsz(endian).into();
+                if memory_size < file_size || memory_size > MAX_TLS {
+                    return Err(format!(
+                        "is damaged: its thread-local segment holds {file_size} bytes of the file in {memory_size} bytes of memory"
+                    ));
+                }
+            }
             elf::PT_LOAD => {
                 let address: u64 = segment.p_vaddr(endian).into();
                 let memory_size: u64 = segment.p_memsz(endian).into();

@@ -118,6 +118,9 @@ impl LoadedPlugin {
                 library_path.display()
             ))
         })?;
+        // What no reading of the file can rule out (a flipped bit in a relocation sends the
+        // loader writing anywhere) is tried first in a process of its own.
+        crate::plugin::probe::probe(&library_path)?;
         open_now(&library_path)?;
         let header = lib_header_from_path(&library_path).map_err(|err| classify(&err))?;
         let module = header
@@ -126,12 +129,7 @@ impl LoadedPlugin {
 
         let description = call_plugin("describe", || (module.describe())())?;
         check_identity(&description, &manifest)?;
-        let host = HostServices {
-            log: crate::plugin::logging::host_log,
-            max_log_level: crate::plugin::logging::host_max_level(),
-            host_abi_version: RStr::from_str(ABI_VERSION),
-        };
-        match call_plugin("init", || (module.init())(host))? {
+        match call_plugin("init", || (module.init())(host_services()))? {
             RResult::ROk(()) => {}
             RResult::RErr(err) => {
                 return Err(LoadFailure::Failed(format!("initialisation failed: {err}")));
@@ -220,6 +218,38 @@ fn check_identity(description: &PluginDescription, manifest: &Manifest) -> Resul
         "the library says it is plugin `{}` but its manifest says `{}`",
         description.name, manifest.name
     )))
+}
+
+/// Loads and initialises a plugin library as [`LoadedPlugin::load`] does, without a manifest:
+/// what the `flowdb-plugin-probe` process runs, so that a library that crashes its loader or
+/// its own initialisation crashes that process instead of the host.
+#[doc(hidden)]
+pub fn probe_library(library_path: &Path) -> Result<(), String> {
+    open_now(library_path).map_err(|failure| failure.reason().to_owned())?;
+    let header =
+        lib_header_from_path(library_path).map_err(|err| classify(&err).reason().to_owned())?;
+    let module = header
+        .init_root_module::<PluginModuleRef>()
+        .map_err(|err| classify(&err).reason().to_owned())?;
+    call_plugin("describe", || (module.describe())())
+        .map_err(|failure| failure.reason().to_owned())?;
+    // Initialising runs the plugin's own code and statics: a damaged library that describes
+    // itself may still crash here (a segment's size flipped left its zeroed statics garbage).
+    match call_plugin("init", || (module.init())(host_services()))
+        .map_err(|failure| failure.reason().to_owned())?
+    {
+        RResult::ROk(()) => Ok(()),
+        RResult::RErr(err) => Err(format!("initialisation failed: {err}")),
+    }
+}
+
+/// What the host gives a plugin at `init`.
+fn host_services() -> HostServices {
+    HostServices {
+        log: crate::plugin::logging::host_log,
+        max_log_level: crate::plugin::logging::host_max_level(),
+        host_abi_version: RStr::from_str(ABI_VERSION),
+    }
 }
 
 /// Calls a plugin entry point that the SDK already guards; the host's own `catch_unwind` is a

@@ -9,10 +9,11 @@ mod elf;
 mod loader;
 pub(crate) mod logging;
 mod manifest;
+mod probe;
 mod registry;
 mod search;
 
-pub use self::loader::{LoadFailure, LoadedPlugin, check_sdk_version};
+pub use self::loader::{LoadFailure, LoadedPlugin, check_sdk_version, probe_library};
 pub use self::manifest::{MANIFEST_SUFFIX, MANIFEST_VERSION, Manifest};
 pub use self::registry::{
     PluginCandidate, PluginRegistry, PluginReport, PluginStatus, SearchTraceEntry,
