@@ -49,6 +49,8 @@ struct Layout {
     symtab_entry: u64,
     /// The first relocation of `.rela.dyn`, in the file.
     first_relocation: u64,
+    /// The GNU hash table, in the file.
+    gnu_hash: u64,
     shoff: u64,
     shnum: u64,
 }
@@ -82,30 +84,38 @@ fn layout(file: &File) -> Layout {
         .iter()
         .find(|entry| read_u64(file, **entry) == 6)
         .unwrap();
-    // DT_RELA holds an address; the file offset is where the PT_LOAD holding it maps it from.
-    let rela_entry = *entries
-        .iter()
-        .find(|entry| read_u64(file, **entry) == 7)
-        .unwrap();
-    let rela = read_u64(file, rela_entry + 8);
-    let first_relocation = headers
-        .clone()
-        .filter(|header| read_u32(file, *header) == 1)
-        .find_map(|header| {
-            let offset = read_u64(file, header + 8);
-            let address = read_u64(file, header + 16);
-            let size = read_u64(file, header + 32);
-            (address..address + size)
-                .contains(&rela)
-                .then(|| rela - address + offset)
-        })
-        .unwrap();
+    // Dynamic entries hold addresses; the file offset is where the PT_LOAD holding one maps it
+    // from.
+    let address_of = |tag: u64| {
+        let entry = *entries
+            .iter()
+            .find(|entry| read_u64(file, **entry) == tag)
+            .unwrap();
+        read_u64(file, entry + 8)
+    };
+    let file_offset = |address: u64| {
+        headers
+            .clone()
+            .filter(|header| read_u32(file, *header) == 1)
+            .find_map(|header| {
+                let offset = read_u64(file, header + 8);
+                let start = read_u64(file, header + 16);
+                let size = read_u64(file, header + 32);
+                (start..start + size)
+                    .contains(&address)
+                    .then(|| address - start + offset)
+            })
+            .unwrap()
+    };
+    let first_relocation = file_offset(address_of(7));
+    let gnu_hash = file_offset(address_of(0x6fff_fef5));
     Layout {
         phoff,
         phnum,
         first_load,
         symtab_entry,
         first_relocation,
+        gnu_hash,
         shoff,
         shnum,
     }
@@ -244,6 +254,13 @@ fn damaged_copies_of_a_real_plugin_are_refused_and_never_crash_the_host() {
         ),
         // Structurally sound, but the loader would write far outside the library: only a
         // process that loads it can tell, and it dies (the probe process, not the host).
+        // Its first symbol far past the symbols: lookups read astray, crashing or not
+        // depending on where the library is mapped.
+        (
+            "GNU hash table astray",
+            vec![(at.gnu_hash + 4, 0x0800_0000_u32.to_le_bytes().to_vec())],
+            Some("GNU hash table"),
+        ),
         (
             "a relocation astray",
             vec![(at.first_relocation, huge.clone())],

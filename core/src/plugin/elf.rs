@@ -164,7 +164,8 @@ pub(crate) fn check_library_structure(path: &Path) -> Result<(), String> {
     if segments.is_empty() {
         return Err("has no program headers, so nothing to load".into());
     }
-    let mut loaded: Vec<(u64, u64)> = Vec::new();
+    // (address, end in memory, file offset, bytes from the file) of each PT_LOAD.
+    let mut loaded: Vec<(u64, u64, u64, u64)> = Vec::new();
     let mut dynamic = None;
     for (index, segment) in segments.iter().enumerate() {
         let offset: u64 = segment.p_offset(endian).into();
@@ -201,7 +202,12 @@ pub(crate) fn check_library_structure(path: &Path) -> Result<(), String> {
                         "is damaged: segment {index} holds {file_size} bytes of the file in {memory_size} bytes of memory"
                     ));
                 }
-                loaded.push((address, address.saturating_add(memory_size)));
+                loaded.push((
+                    address,
+                    address.saturating_add(memory_size),
+                    offset,
+                    file_size,
+                ));
             }
             elf::PT_DYNAMIC => dynamic = Some(segment),
             _ => {}
@@ -216,7 +222,7 @@ pub(crate) fn check_library_structure(path: &Path) -> Result<(), String> {
         let end = start.saturating_add(size);
         loaded
             .iter()
-            .any(|(from, to)| *from <= start && start < *to && end <= *to)
+            .any(|(from, to, _, _)| *from <= start && start < *to && end <= *to)
     };
     let mut values: Vec<(u32, u64)> = Vec::new();
     for entry in entries {
@@ -265,6 +271,82 @@ pub(crate) fn check_library_structure(path: &Path) -> Result<(), String> {
             return Err(format!(
                 "is cut short or damaged: section {index} ends at byte {end}, past the end of the {len}-byte file"
             ));
+        }
+    }
+
+    if let Some(address) = value(elf::DT_GNU_HASH) {
+        let symbols = sections
+            .iter()
+            .find(|section| section.sh_type(endian) == elf::SHT_DYNSYM)
+            .and_then(|section| {
+                let size: u64 = section.sh_size(endian).into();
+                let entry: u64 = section.sh_entsize(endian).into();
+                (entry > 0).then(|| size / entry)
+            });
+        let file_offset = |address: u64, size: u64| {
+            loaded.iter().find_map(|(from, _, offset, file_size)| {
+                let within = address.checked_sub(*from)?;
+                (within.saturating_add(size) <= *file_size).then(|| offset + within)
+            })
+        };
+        check_gnu_hash(data, address, symbols, &file_offset)?;
+    }
+    Ok(())
+}
+
+/// The GNU hash table steers every symbol lookup the loader makes in the library; a count or
+/// index in it pointing past the symbols made the loader read astray, crashing the host or not
+/// depending on where the library happened to be mapped.
+fn check_gnu_hash(
+    data: &ReadCache<File>,
+    address: u64,
+    symbols: Option<u64>,
+    file_offset: &dyn Fn(u64, u64) -> Option<u64>,
+) -> Result<(), String> {
+    let damaged = |what: &str| format!("is damaged: its GNU hash table {what}");
+    let word = |at: u64| -> Result<u32, String> {
+        let offset = file_offset(at, 4).ok_or_else(|| damaged("reaches outside the file"))?;
+        let bytes = data
+            .read_bytes_at(offset, 4)
+            .map_err(|()| damaged("reaches outside the file"))?;
+        let bytes: [u8; 4] = bytes.try_into().map_err(|_| damaged("cannot be read"))?;
+        Ok(if cfg!(target_endian = "little") {
+            u32::from_le_bytes(bytes)
+        } else {
+            u32::from_be_bytes(bytes)
+        })
+    };
+    let buckets = u64::from(word(address)?);
+    let symbol_offset = u64::from(word(address + 4)?);
+    let bloom_words = u64::from(word(address + 8)?);
+    let bloom_shift = word(address + 12)?;
+    if bloom_words == 0 || !bloom_words.is_power_of_two() || bloom_shift >= usize::BITS {
+        return Err(damaged("has a malformed header"));
+    }
+    let buckets_at = address + 16 + bloom_words * (usize::BITS as u64 / 8);
+    let chains_at = buckets_at + buckets * 4;
+    let Some(symbols) = symbols else {
+        return Ok(());
+    };
+    if symbol_offset > symbols {
+        return Err(damaged(&format!(
+            "starts at symbol {symbol_offset} of {symbols}"
+        )));
+    }
+    for bucket in 0..buckets {
+        let mut index = u64::from(word(buckets_at + bucket * 4)?);
+        if index == 0 {
+            continue;
+        }
+        // A chain runs from its bucket's first symbol to an entry with the low bit set.
+        loop {
+            if index < symbol_offset || index >= symbols {
+                return Err(damaged(&format!("leads to symbol {index} of {symbols}")));
+            }
+            if word(chains_at + (index - symbol_offset) * 4)? & 1 == 1 {
+                break;
+            }
+            index += 1;
         }
     }
     Ok(())
