@@ -18,8 +18,10 @@
 //! differ in non-ASCII case or hold a backslash (`RUN_NAME_PREFIXES`), history buckets off
 //! whole seconds (`op`).
 //!
-//! Cases: 48 by default (`PROPTEST_CASES` overrides). A failure is shrunk a little and printed
-//! with its seed; `PROPTEST_RNG_SEED=<seed>` replays the run.
+//! Cases: 48 by default (`PROPTEST_CASES` overrides), from a fixed seed so that the test
+//! command runs the same cases every time; `FLOWDB_DIFFERENTIAL_RANDOM=1` draws a fresh seed. A
+//! failure is shrunk a little and printed with its seed; `PROPTEST_RNG_SEED=<seed>` replays
+//! the run.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -1520,6 +1522,22 @@ fn failure(error: &Error) -> Failure {
     }
 }
 
+/// A whole JSON document as [`normalize_json`] reads it, and a document that is a bare float
+/// to 15 significant digits: SQLite stores such a document as a REAL (the NUMERIC affinity of
+/// Prefect's `JSON` columns) through its own text-to-float conversion, which is not correctly
+/// rounded for every value (`1.038291391893316e-237` reads back as `…161e-237`), as under
+/// Prefect. Numbers inside arrays and objects stay text and compare exactly.
+fn normalize_document(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or_default();
+            let rounded: f64 = format!("{float:.14e}").parse().unwrap_or(float);
+            normalize_json(serde_json::json!(rounded))
+        }
+        other => normalize_json(other),
+    }
+}
+
 /// JSON numbers as the value they stand for, whatever their spelling: PostgreSQL's jsonb writes
 /// the float `1e16` back as `10000000000000000`, which serde reads as an integer, where SQLite
 /// keeps `1e16`, a float; and SQLite stores a document that is a bare whole float (`1.0`) as
@@ -2279,9 +2297,9 @@ async fn execute(
             let read_back = db
                 .read_configuration_value(key)
                 .await
-                .map(|value| value.map(|json| normalize_json(json.0)))
+                .map(|value| value.map(|json| normalize_document(json.0)))
                 .map_err(|err| failure(&err));
-            let expected = Some(normalize_json(value.clone()));
+            let expected = Some(normalize_document(value.clone()));
             Observation::Written(written.and(read_back).and_then(|read| {
                 if read == expected {
                     Ok(read)
@@ -2296,7 +2314,7 @@ async fn execute(
         Op::ReadConfiguration { key } => Observation::ReadConfiguration(
             db.read_configuration_value(CONFIGURATION_KEYS[*key])
                 .await
-                .map(|value| value.map(|json| normalize_json(json.0)))
+                .map(|value| value.map(|json| normalize_document(json.0)))
                 .map_err(|err| failure(&err)),
         ),
         Op::DeleteConfiguration { key } => Observation::Deleted(
@@ -2578,14 +2596,22 @@ impl Databases {
     }
 }
 
+/// The seed when none is asked for, so that the test command runs the same cases every time;
+/// `PROPTEST_RNG_SEED=<n>` picks another, `FLOWDB_DIFFERENTIAL_RANDOM=1` draws a fresh one
+/// (and prints it when a case fails).
+const DEFAULT_SEED: u64 = 20_261_203;
+
 fn runner_config() -> (Config, u64) {
     let mut config = Config::default();
     let seed = match config.rng_seed {
         RngSeed::Fixed(seed) => seed,
-        RngSeed::Random => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as u64,
+        RngSeed::Random if std::env::var_os("FLOWDB_DIFFERENTIAL_RANDOM").is_some() => {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        }
+        RngSeed::Random => DEFAULT_SEED,
     };
     config.rng_seed = RngSeed::Fixed(seed);
     if std::env::var_os("PROPTEST_CASES").is_none() {
