@@ -5,7 +5,7 @@ mod common;
 
 use std::process::{Command, Output};
 
-use common::{manifest_body, plugin_dir, private_copy, temp_dir, write_manifest};
+use common::{library, manifest_body, plugin_dir, private_copy, temp_dir, write_manifest};
 
 /// `flowdb` with a clean environment: no inherited database settings, a private home.
 fn flowdb(home: &std::path::Path) -> Command {
@@ -440,7 +440,11 @@ fn upgrading_a_read_only_sqlite_file_fails_clearly() {
 #[cfg(unix)]
 /// `flowdb` as a user whom file modes bind: as root (CI), the `nobody` account through
 /// `setpriv`; otherwise the current user.
-fn flowdb_unprivileged(home: &std::path::Path) -> Command {
+///
+/// `nobody` may not reach the built binary and plugins where the checkout lives (a home
+/// directory of mode 0700, a `mktemp -d` folder), so it runs a copy of them placed in `bin`
+/// under `world_readable`, a directory every user may enter.
+fn flowdb_unprivileged(home: &std::path::Path, world_readable: &std::path::Path) -> Command {
     let is_root = Command::new("id")
         .arg("-u")
         .output()
@@ -448,7 +452,7 @@ fn flowdb_unprivileged(home: &std::path::Path) -> Command {
     let mut command = if is_root {
         let mut setpriv = Command::new("setpriv");
         setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
-        setpriv.arg(env!("CARGO_BIN_EXE_flowdb"));
+        setpriv.arg(reachable_copy(world_readable));
         setpriv
     } else {
         Command::new(env!("CARGO_BIN_EXE_flowdb"))
@@ -460,6 +464,40 @@ fn flowdb_unprivileged(home: &std::path::Path) -> Command {
     }
     command.env("FLOWDB_HOME", home).env("HOME", home);
     command
+}
+
+#[cfg(unix)]
+/// `flowdb`, its probe and the SQLite plugin with its manifest, linked (or, across file
+/// systems, copied) into `dir/bin`, readable and executable by every user; returns the copy
+/// of `flowdb`.
+fn reachable_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let bin = dir.join("bin");
+    if !bin.exists() {
+        std::fs::create_dir_all(&bin).unwrap();
+        set_mode(&bin, 0o755);
+        let flowdb = std::path::PathBuf::from(env!("CARGO_BIN_EXE_flowdb"));
+        let built = flowdb.parent().unwrap().to_path_buf();
+        for (name, mode) in [
+            ("flowdb", 0o755),
+            ("flowdb-plugin-probe", 0o755),
+            (
+                library("flowdb_plugin_sqlite")
+                    .file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap(),
+                0o755,
+            ),
+            ("sqlite.flowdb-plugin.toml", 0o644),
+        ] {
+            let (from, to) = (built.join(name), bin.join(name));
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to).unwrap();
+            }
+            set_mode(&to, mode);
+        }
+    }
+    bin.join("flowdb")
 }
 
 #[cfg(unix)]
@@ -497,7 +535,7 @@ fn upgrading_in_a_read_only_directory_fails_clearly() {
     set_mode(&locked, 0o555);
 
     let missing = locked.join("new.db");
-    let output = flowdb_unprivileged(&home)
+    let output = flowdb_unprivileged(&home, &root)
         .args([
             "database",
             "upgrade",
@@ -515,7 +553,7 @@ fn upgrading_in_a_read_only_directory_fails_clearly() {
     );
     assert!(!missing.exists());
 
-    let output = flowdb_unprivileged(&home)
+    let output = flowdb_unprivileged(&home, &root)
         .args([
             "database",
             "upgrade",
@@ -534,6 +572,7 @@ fn upgrading_in_a_read_only_directory_fails_clearly() {
         before,
         "the file is untouched"
     );
+    let _ = std::fs::remove_dir_all(root.join("bin"));
 }
 
 #[test]
