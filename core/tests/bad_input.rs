@@ -435,3 +435,92 @@ fn a_setting_with_a_bad_value() {
         "{message}"
     );
 }
+
+/// A plugin is loaded only from places no one but its owner and root can change: a library,
+/// manifest or directory writable by anyone, owned by another user, or reached through a
+/// symbolic link into such a place, is refused with the path and the fix. (Group write is
+/// warned about: a umask of 002 gives it to every file a user builds.)
+#[cfg(unix)]
+#[test]
+fn plugins_only_from_places_no_one_else_can_change() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let set_mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let dir = temp_dir("untrusted-plugin");
+    set_mode(&dir, 0o755);
+    let copy = common::private_copy("flowdb_plugin_sqlite", &dir);
+    set_mode(&copy, 0o755);
+    let manifest = write_manifest(
+        &dir,
+        "sqlite",
+        &manifest_body("sqlite", &["sqlite"], flowdb_abi::ABI_VERSION, &copy),
+    );
+    set_mode(&manifest, 0o644);
+    for (path, mode, says) in [
+        (&dir, 0o777, "is writable by anyone (mode 0777)"),
+        (&dir, 0o1777, "is writable by anyone (mode 1777)"),
+        (&copy, 0o757, "is writable by anyone (mode 0757)"),
+        (&manifest, 0o666, "is writable by anyone (mode 0666)"),
+    ] {
+        set_mode(path, mode);
+        let report = only_report(&dir);
+        assert_eq!(report.status, PluginStatus::Failed, "{}", path.display());
+        let reason = report.reason.unwrap();
+        assert!(
+            reason.contains(says)
+                && reason.contains(&path.display().to_string())
+                && reason.contains("chmod go-w"),
+            "{reason}"
+        );
+        set_mode(path, if path.is_dir() { 0o755 } else { 0o644 });
+    }
+    set_mode(&copy, 0o755);
+
+    // Through a symbolic link: the file it leads to, and that file's directory, are checked.
+    let elsewhere = temp_dir("untrusted-target");
+    let target = common::private_copy("flowdb_plugin_sqlite", &elsewhere);
+    set_mode(&elsewhere, 0o777);
+    let linked_dir = temp_dir("untrusted-link");
+    set_mode(&linked_dir, 0o755);
+    let link = linked_dir.join("libflowdb_plugin_sqlite.so");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    write_manifest(
+        &linked_dir,
+        "sqlite",
+        &manifest_body("sqlite", &["sqlite"], flowdb_abi::ABI_VERSION, &link),
+    );
+    let report = only_report(&linked_dir);
+    let reason = report.reason.unwrap_or_default();
+    assert!(
+        reason.contains(&elsewhere.display().to_string()) && reason.contains("writable by anyone"),
+        "{reason}"
+    );
+    set_mode(&elsewhere, 0o755);
+
+    // Owned by another user: only root can give a file away, so only a root run checks it.
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    if is_root {
+        std::os::unix::fs::chown(&copy, Some(65534), None).unwrap();
+        let reason = only_report(&dir).reason.unwrap_or_default();
+        assert!(
+            reason.contains("is owned by user 65534")
+                && reason.contains(&copy.display().to_string()),
+            "{reason}"
+        );
+        std::os::unix::fs::chown(&copy, Some(0), None).unwrap();
+    }
+    // Last: a library once loaded stays loaded for the process, checks and all.
+    set_mode(&dir, 0o775);
+    assert_eq!(
+        only_report(&dir).status,
+        PluginStatus::Loaded,
+        "group write is only warned about"
+    );
+    set_mode(&dir, 0o755);
+    let _ = std::fs::remove_dir_all(&elsewhere);
+    let _ = std::fs::remove_dir_all(&linked_dir);
+}

@@ -3,13 +3,16 @@
 //! 1. The manifest's `sdk_version` must be semver-compatible with (and not older than) this
 //!    host's ABI version — checked before the library is opened, so an incompatible plugin runs
 //!    no code at all.
-//! 2. On ELF platforms the library's structure is checked before it is mapped (`elf.rs`): a
+//! 2. The manifest, the library and their directories must be changeable by no one but their
+//!    owner (root or the host's user): `trust.rs`.
+//! 3. On ELF platforms the library's structure is checked before it is mapped (`elf.rs`): a
 //!    copy cut short, headers zeroed or a build for another machine is refused, not mapped.
-//! 3. The library is opened with `RTLD_NOW`, so a missing symbol fails here rather than as a
-//!    crash at first call, and it is never closed (a library that owns runtime threads cannot be
-//!    unloaded safely; abi_stable leaks libraries by design).
-//! 4. abi_stable checks its own header and the root module's layout against this host's.
-//! 5. The plugin's own description must agree with its manifest.
+//! 4. The library is loaded first by a probe process (`probe.rs`), then opened with
+//!    `RTLD_NOW`, so a missing symbol fails here rather than as a crash at first call, and it is
+//!    never closed (a library that owns runtime threads cannot be unloaded safely; abi_stable
+//!    leaks libraries by design).
+//! 5. abi_stable checks its own header and the root module's layout against this host's.
+//! 6. The plugin's own description must agree with its manifest.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -109,6 +112,8 @@ impl LoadedPlugin {
                 library_path.display()
             )));
         }
+        crate::plugin::trust::check_trusted(manifest_path, &library_path)
+            .map_err(|reason| LoadFailure::Failed(format!("not loaded: {reason}")))?;
         // A damaged copy must be refused before the loader maps it: mapping one crashed the
         // host (SIGBUS on a copy cut short).
         #[cfg(all(unix, not(target_vendor = "apple")))]

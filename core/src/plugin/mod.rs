@@ -12,6 +12,7 @@ mod manifest;
 mod probe;
 mod registry;
 mod search;
+mod trust;
 
 pub use self::loader::{LoadFailure, LoadedPlugin, check_sdk_version, probe_library};
 pub use self::manifest::{MANIFEST_SUFFIX, MANIFEST_VERSION, Manifest};
