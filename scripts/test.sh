@@ -4,6 +4,9 @@
 # against Prefect 3.9.1 itself (scripts/prefect-interop.sh).
 # Extra arguments are passed to `cargo test`, e.g. `scripts/test.sh -- --nocapture`.
 set -euo pipefail
+# flowdb refuses plugins from world-writable places (src/plugin/trust.rs): build them, and the
+# tests' own copies, with modes no one else can write, whatever umask the caller had.
+umask 022
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
