@@ -127,10 +127,14 @@ fn plugins_info_names_a_plugin_or_fails_with_code_4() {
     );
 }
 
-#[test]
-fn a_panic_in_plugin_init_is_reported_not_fatal() {
-    let home = temp_dir("cli-init-panic");
-    let extra = temp_dir("cli-init-panic-plugins");
+/// `flowdb plugins list --json` with the misbehaving fixture plugin beside the built ones and
+/// `env` set: the fixture's entry and every plugin listed.
+fn list_with_misbehaving(
+    label: &str,
+    env: &[(&str, &str)],
+) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let home = temp_dir(label);
+    let extra = temp_dir(&format!("{label}-plugins"));
     let library = private_copy("flowdb_fixture_misbehaving", &extra);
     write_manifest(
         &extra,
@@ -142,8 +146,11 @@ fn a_panic_in_plugin_init_is_reported_not_fatal() {
             &library,
         ),
     );
-    let output = flowdb(&home)
-        .env("FLOWDB_MISBEHAVING_PANIC_IN_INIT", "1")
+    let mut command = flowdb(&home);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command
         .arg("--plugin-path")
         .arg(&extra)
         .args(["plugins", "list", "--json"])
@@ -152,12 +159,40 @@ fn a_panic_in_plugin_init_is_reported_not_fatal() {
     let (stdout, stderr) = text(&output);
     assert!(output.status.success(), "{stderr}");
     let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let plugin = document["plugins"]
-        .as_array()
-        .unwrap()
+    let plugins = document["plugins"].as_array().unwrap().clone();
+    let misbehaving = plugins
         .iter()
         .find(|p| p["name"] == "misbehaving")
-        .unwrap();
+        .unwrap()
+        .clone();
+    (misbehaving, plugins)
+}
+
+/// A plugin whose initialisation never returns is refused by the probe process; the host,
+/// which would have hung in `init` for good, lists it and goes on.
+#[test]
+fn a_plugin_that_hangs_while_loading_is_refused() {
+    let (plugin, _) = list_with_misbehaving(
+        "cli-init-hang",
+        &[
+            ("FLOWDB_MISBEHAVING_HANG_IN_INIT", "1"),
+            ("FLOWDB_PLUGIN_PROBE_TIMEOUT", "1"),
+        ],
+    );
+    assert_eq!(plugin["status"], "failed", "{plugin}");
+    let reason = plugin["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("did not finish loading within 1 s"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_panic_in_plugin_init_is_reported_not_fatal() {
+    let (plugin, plugins) = list_with_misbehaving(
+        "cli-init-panic",
+        &[("FLOWDB_MISBEHAVING_PANIC_IN_INIT", "1")],
+    );
     assert_eq!(plugin["status"], "failed", "{plugin}");
     let reason = plugin["reason"].as_str().unwrap();
     assert!(
@@ -165,12 +200,7 @@ fn a_panic_in_plugin_init_is_reported_not_fatal() {
         "{reason}"
     );
     // The other plugins are unaffected.
-    let sqlite = document["plugins"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "sqlite")
-        .unwrap();
+    let sqlite = plugins.iter().find(|p| p["name"] == "sqlite").unwrap();
     assert_eq!(sqlite["status"], "loaded");
 }
 

@@ -170,12 +170,7 @@ pub(crate) fn check_library_structure(path: &Path) -> Result<(), String> {
     for (index, segment) in segments.iter().enumerate() {
         let offset: u64 = segment.p_offset(endian).into();
         let file_size: u64 = segment.p_filesz(endian).into();
-        let end = offset.saturating_add(file_size);
-        if end > len {
-            return Err(format!(
-                "is cut short or damaged: segment {index} ends at byte {end}, past the end of the {len}-byte file"
-            ));
-        }
+        within_file(offset, file_size, len, "segment", index)?;
         // The loader aligns segments (and every thread's copy of the thread-local one) as
         // they say: an alignment that is no power of two, or absurdly large, aborted a host
         // that already ran threads ("cannot allocate memory for thread-local data").
@@ -264,14 +259,13 @@ pub(crate) fn check_library_structure(path: &Path) -> Result<(), String> {
         if section.sh_type(endian) == elf::SHT_NOBITS {
             continue;
         }
-        let offset: u64 = section.sh_offset(endian).into();
-        let size: u64 = section.sh_size(endian).into();
-        let end = offset.saturating_add(size);
-        if end > len {
-            return Err(format!(
-                "is cut short or damaged: section {index} ends at byte {end}, past the end of the {len}-byte file"
-            ));
-        }
+        within_file(
+            section.sh_offset(endian).into(),
+            section.sh_size(endian).into(),
+            len,
+            "section",
+            index,
+        )?;
     }
 
     if let Some(address) = value(elf::DT_GNU_HASH) {
@@ -290,6 +284,17 @@ pub(crate) fn check_library_structure(path: &Path) -> Result<(), String> {
             })
         };
         check_gnu_hash(data, address, symbols, &file_offset)?;
+    }
+    Ok(())
+}
+
+/// A segment's or section's bytes lie inside the `len`-byte file.
+fn within_file(offset: u64, size: u64, len: u64, what: &str, index: usize) -> Result<(), String> {
+    let end = offset.saturating_add(size);
+    if end > len {
+        return Err(format!(
+            "is cut short or damaged: {what} {index} ends at byte {end}, past the end of the {len}-byte file"
+        ));
     }
     Ok(())
 }

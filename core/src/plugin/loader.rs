@@ -126,20 +126,10 @@ impl LoadedPlugin {
         // What no reading of the file can rule out (a flipped bit in a relocation sends the
         // loader writing anywhere) is tried first in a process of its own.
         crate::plugin::probe::probe(&library_path)?;
-        open_now(&library_path)?;
-        let header = lib_header_from_path(&library_path).map_err(|err| classify(&err))?;
-        let module = header
-            .init_root_module::<PluginModuleRef>()
-            .map_err(|err| classify(&err))?;
-
+        let module = open_module(&library_path)?;
         let description = call_plugin("describe", || (module.describe())())?;
         check_identity(&description, &manifest)?;
-        match call_plugin("init", || (module.init())(host_services()))? {
-            RResult::ROk(()) => {}
-            RResult::RErr(err) => {
-                return Err(LoadFailure::Failed(format!("initialisation failed: {err}")));
-            }
-        }
+        init_module(module)?;
         tracing::debug!(plugin = %manifest.name, path = %library_path.display(), "plugin loaded");
         Ok(LoadedPlugin {
             module,
@@ -230,30 +220,36 @@ fn check_identity(description: &PluginDescription, manifest: &Manifest) -> Resul
 /// its own initialisation crashes that process instead of the host.
 #[doc(hidden)]
 pub fn probe_library(library_path: &Path) -> Result<(), String> {
-    open_now(library_path).map_err(|failure| failure.reason().to_owned())?;
-    let header =
-        lib_header_from_path(library_path).map_err(|err| classify(&err).reason().to_owned())?;
-    let module = header
-        .init_root_module::<PluginModuleRef>()
-        .map_err(|err| classify(&err).reason().to_owned())?;
-    call_plugin("describe", || (module.describe())())
-        .map_err(|failure| failure.reason().to_owned())?;
-    // Initialising runs the plugin's own code and statics: a damaged library that describes
-    // itself may still crash here (a segment's size flipped left its zeroed statics garbage).
-    match call_plugin("init", || (module.init())(host_services()))
-        .map_err(|failure| failure.reason().to_owned())?
-    {
-        RResult::ROk(()) => Ok(()),
-        RResult::RErr(err) => Err(format!("initialisation failed: {err}")),
-    }
+    let probe = || {
+        let module = open_module(library_path)?;
+        call_plugin("describe", || (module.describe())())?;
+        // Initialising runs the plugin's own code and statics: a damaged library that
+        // describes itself may still crash here (a segment's size flipped left its zeroed
+        // statics garbage).
+        init_module(module)
+    };
+    probe().map_err(|failure| failure.reason().to_owned())
 }
 
-/// What the host gives a plugin at `init`.
-fn host_services() -> HostServices {
-    HostServices {
+/// Opens the library and checks its root module (abi_stable's header and layout checks).
+fn open_module(library_path: &Path) -> Result<PluginModuleRef, LoadFailure> {
+    open_now(library_path)?;
+    lib_header_from_path(library_path)
+        .map_err(|err| classify(&err))?
+        .init_root_module::<PluginModuleRef>()
+        .map_err(|err| classify(&err))
+}
+
+/// Calls the plugin's `init` with what the host gives it.
+fn init_module(module: PluginModuleRef) -> Result<(), LoadFailure> {
+    let host = HostServices {
         log: crate::plugin::logging::host_log,
         max_log_level: crate::plugin::logging::host_max_level(),
         host_abi_version: RStr::from_str(ABI_VERSION),
+    };
+    match call_plugin("init", || (module.init())(host))? {
+        RResult::ROk(()) => Ok(()),
+        RResult::RErr(err) => Err(LoadFailure::Failed(format!("initialisation failed: {err}"))),
     }
 }
 

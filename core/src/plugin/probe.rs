@@ -5,8 +5,9 @@
 //! (a quarter of random single-bit flips in those tables crashed the host). No reading of the
 //! file can rule that out short of re-implementing the loader, so the host first has the
 //! `flowdb-plugin-probe` program load the library the same way (`dlopen`, abi_stable's checks,
-//! the plugin's `describe`); if that process dies, hangs or is killed, the library is refused
-//! with what happened, and the host never maps it.
+//! the plugin's `describe` and `init`); if that process dies, hangs (20 s, or
+//! `FLOWDB_PLUGIN_PROBE_TIMEOUT` seconds) or is killed, the library is refused with what
+//! happened, and the host never maps it.
 //!
 //! The probe is found through `FLOWDB_PLUGIN_PROBE` (a path; `off` turns probing off), else
 //! beside the running executable (as `cargo build` and the packages place it). A host without
@@ -25,8 +26,17 @@ use crate::plugin::loader::LoadFailure;
 /// The probe program's name.
 pub(crate) const PROBE_PROGRAM: &str = "flowdb-plugin-probe";
 
-/// How long a library may take to load before it counts as hung.
+/// How long a library may take to load before it counts as hung, unless
+/// `FLOWDB_PLUGIN_PROBE_TIMEOUT` gives other whole seconds.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(20);
+
+fn probe_timeout() -> Duration {
+    std::env::var("FLOWDB_PLUGIN_PROBE_TIMEOUT")
+        .ok()
+        .and_then(|seconds| seconds.trim().parse::<u64>().ok())
+        .filter(|seconds| *seconds > 0)
+        .map_or(PROBE_TIMEOUT, Duration::from_secs)
+}
 
 /// The probe's exit status when the library refused to load cleanly (the host then loads it
 /// itself, to report the refusal as it classifies it).
@@ -107,6 +117,7 @@ pub(crate) fn probe(library: &Path) -> Result<(), LoadFailure> {
 
 fn run_probe(program: &Path, library: &Path) -> Result<(), String> {
     let started = Instant::now();
+    let timeout = probe_timeout();
     let mut child = match Command::new(program)
         .arg(library)
         .stdin(Stdio::null())
@@ -122,18 +133,28 @@ fn run_probe(program: &Path, library: &Path) -> Result<(), String> {
             return Ok(());
         }
     };
+    // Read on a thread of its own: a probe that writes more than the pipe holds (a panic's
+    // backtrace) would otherwise wait on us while we wait on it.
+    let stderr = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            use std::io::Read as _;
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    });
     // std waits without a timeout; polling keeps a hung library from hanging the host
     // (libraries load in milliseconds, so the poll ends at once in practice).
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > PROBE_TIMEOUT => {
+            Ok(None) if started.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(format!(
                     "the library `{}` did not finish loading within {} s in a probe process (it hangs while loading); it was not loaded",
                     library.display(),
-                    PROBE_TIMEOUT.as_secs()
+                    timeout.as_secs()
                 ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(2)),
@@ -143,11 +164,9 @@ fn run_probe(program: &Path, library: &Path) -> Result<(), String> {
             }
         }
     };
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        use std::io::Read as _;
-        let _ = pipe.read_to_string(&mut stderr);
-    }
+    let stderr = stderr
+        .and_then(|reader| reader.join().ok())
+        .unwrap_or_default();
     tracing::debug!(library = %library.display(), elapsed_ms = started.elapsed().as_millis() as u64, %status, "probed");
     if status.success() || status.code() == Some(REFUSED_CLEANLY) {
         return Ok(());
