@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use flowdb_plugin_sdk::abi::ConnectOptions;
 use flowdb_plugin_sdk::abi::abi_stable::std_types::ROption;
-use flowdb_plugin_sdk::redact_url;
+use flowdb_plugin_sdk::{authority_end, redact_url};
+use percent_encoding::percent_decode_str;
 use sqlx::ConnectOptions as _;
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 
@@ -62,7 +63,32 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
             "the scheme `{scheme}` is not a PostgreSQL scheme"
         )));
     }
-    let (authority_path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    // The userinfo is taken apart here, as SQLAlchemy does (the password runs to the last `@`
+    // of the authority and is then %-decoded), and handed to sqlx as values: Prefect accepts
+    // a password holding `/`, `?` or `#` unencoded, which a URL parser reads as the start of
+    // the path, the query or a fragment.
+    let (authority, tail) = rest.split_at(authority_end(rest));
+    let (credentials, host) = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let (user, password) = userinfo
+                .split_once(':')
+                .map_or((userinfo, None), |(user, password)| (user, Some(password)));
+            let decode = |part: &str, what: &str| {
+                percent_decode_str(part)
+                    .decode_utf8()
+                    .map(|decoded| decoded.into_owned())
+                    .map_err(|_| malformed(format!("the {what} is not UTF-8 once %-decoded")))
+            };
+            let user = decode(user, "user name")?;
+            let password = password.map(|p| decode(p, "password")).transpose()?;
+            (Some((user, password)), host)
+        }
+        None => (None, authority),
+    };
+    let authority_path = format!("{host}{tail}");
+    let (authority_path, query) = authority_path
+        .split_once('?')
+        .unwrap_or((&authority_path, ""));
     let mut kept = Vec::new();
     let mut startup = vec![(
         "default_transaction_isolation".to_owned(),
@@ -95,6 +121,14 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
     };
     let mut pg =
         PgConnectOptions::from_str(&normalised).map_err(|err| malformed(err.to_string()))?;
+    if let Some((user, password)) = credentials {
+        if !user.is_empty() {
+            pg = pg.username(&user);
+        }
+        if let Some(password) = password {
+            pg = pg.password(&password);
+        }
+    }
 
     if let ROption::RSome(timeout) = options.statement_timeout_ms {
         startup.push(("statement_timeout".to_owned(), timeout.to_string()));
@@ -123,10 +157,13 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
             PgSslMode::VerifyCa
         });
         if let ROption::RSome(ca) = &options.tls.ca_file {
+            readable(ca.as_str(), "CA file (tls.ca_file)", true)?;
             pg = pg.ssl_root_cert(ca.as_str());
         }
         match (&options.tls.cert_file, &options.tls.key_file) {
             (ROption::RSome(cert), ROption::RSome(key)) => {
+                readable(cert.as_str(), "client certificate (tls.cert_file)", true)?;
+                readable(key.as_str(), "client key (tls.key_file)", false)?;
                 pg = pg
                     .ssl_client_cert(cert.as_str())
                     .ssl_client_key(key.as_str());
@@ -143,6 +180,23 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
         pg.log_statements(log::LevelFilter::Info)
     } else {
         pg.disable_statement_logging()
+    })
+}
+
+/// Fails unless the TLS file at `path` can be opened, naming the setting: sqlx reads the
+/// files only when it connects, and then says "No such file or directory" without saying
+/// which. The key's path is a secret (it tells where the key is) and is never shown.
+fn readable(path: &str, what: &str, show_path: bool) -> Result<()> {
+    std::fs::File::open(path).map(drop).map_err(|err| {
+        let shown = if show_path {
+            format!(" `{path}`")
+        } else {
+            String::new()
+        };
+        Error::invalid_argument(format!(
+            "the TLS {what}{shown} cannot be read: {}; check the setting and the file's permissions",
+            err.kind()
+        ))
     })
 }
 
