@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{interface, library, manifest_body, plugin_dir, registry, temp_dir, write_manifest};
-use flowdb::plugin::{PluginRegistry, PluginReport, PluginStatus, SearchPath};
+use flowdb::plugin::{PluginPins, PluginRegistry, PluginReport, PluginStatus, SearchPath};
 use flowdb::{DatabaseConfig, DbInterface, Error, ErrorKind};
 
 fn only_report(dir: &Path) -> PluginReport {
@@ -523,4 +523,239 @@ fn plugins_only_from_places_no_one_else_can_change() {
     set_mode(&dir, 0o755);
     let _ = std::fs::remove_dir_all(&elsewhere);
     let _ = std::fs::remove_dir_all(&linked_dir);
+}
+
+/// A private plugin directory holding a copy of the SQLite plugin, and the copy's path.
+fn private_sqlite_plugin(label: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(label);
+    let copy = common::private_copy("flowdb_plugin_sqlite", &dir);
+    write_manifest(
+        &dir,
+        "sqlite",
+        &manifest_body("sqlite", &["sqlite"], flowdb_abi::ABI_VERSION, &copy),
+    );
+    (dir, copy)
+}
+
+fn sha256_hex(path: &Path) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(std::fs::read(path).unwrap())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn report_with_pins(dir: &Path, pins: PluginPins) -> PluginReport {
+    let registry =
+        PluginRegistry::discover(SearchPath::explicit_only([dir.to_path_buf()])).with_pins(pins);
+    let mut reports = registry.report(true);
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    reports.remove(0)
+}
+
+#[test]
+fn a_pinned_plugin_loads_only_as_the_file_pinned() {
+    let (dir, copy) = private_sqlite_plugin("pinned");
+    let digest = sha256_hex(&copy);
+    let report = report_with_pins(&dir, PluginPins::none());
+    assert_eq!(report.sha256.as_deref(), Some(digest.as_str()), "listed");
+
+    // Another file at the same place — a one-byte change, as a tampered or half-updated
+    // install — is refused before it is mapped, whatever the pins' spelling.
+    let other = "0".repeat(64);
+    let report = report_with_pins(&dir, PluginPins::none().pin("sqlite", &other).unwrap());
+    assert_eq!(report.status, PluginStatus::Failed);
+    let reason = report.reason.unwrap();
+    assert!(
+        reason.contains(&format!("has SHA-256 {digest}"))
+            && reason.contains(&format!("pinned to {other}"))
+            && reason.contains("reinstall the plugin you pinned"),
+        "{reason}"
+    );
+    let tampered_dir = temp_dir("pinned-tampered");
+    let tampered = tampered_dir.join(copy.file_name().unwrap());
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&tampered, bytes).unwrap();
+    write_manifest(
+        &tampered_dir,
+        "sqlite",
+        &manifest_body("sqlite", &["sqlite"], flowdb_abi::ABI_VERSION, &tampered),
+    );
+    let report = report_with_pins(
+        &tampered_dir,
+        PluginPins::none()
+            .pin("sqlite", &format!("sha256:{}", digest.to_uppercase()))
+            .unwrap(),
+    );
+    assert_eq!(report.status, PluginStatus::Failed);
+    assert!(report.reason.unwrap().contains("is pinned to"));
+
+    // Required pins: an unpinned plugin is refused, naming what to add.
+    let report = report_with_pins(&dir, PluginPins::none().require_pins(true));
+    assert_eq!(report.status, PluginStatus::Failed);
+    let reason = report.reason.unwrap();
+    assert!(
+        reason.contains("no SHA-256 pin for plugin `sqlite`")
+            && reason.contains("[flowdb.plugins.sha256]"),
+        "{reason}"
+    );
+
+    // The right pin loads; it is checked again for a library already loaded.
+    for _ in 0..2 {
+        let pins = PluginPins::none()
+            .require_pins(true)
+            .pin("sqlite", &digest)
+            .unwrap();
+        assert_eq!(report_with_pins(&dir, pins).status, PluginStatus::Loaded);
+    }
+    let report = report_with_pins(&dir, PluginPins::none().pin("sqlite", &other).unwrap());
+    assert_eq!(
+        report.status,
+        PluginStatus::Failed,
+        "checked once loaded too"
+    );
+    let _ = std::fs::remove_dir_all(&tampered_dir);
+}
+
+#[test]
+fn pins_from_the_config_file_and_their_mistakes() {
+    let (dir, copy) = private_sqlite_plugin("pinned-config");
+    let digest = sha256_hex(&copy);
+    let config = dir.join("flowdb.toml");
+    let pins_of = |text: &str| {
+        std::fs::write(&config, text).unwrap();
+        PluginPins::from_config_file(&config)
+    };
+    let pins = pins_of(&format!(
+        "[server.database]\nname = \"x\"\n[flowdb.plugins]\nrequire_sha256 = true\n\
+         [flowdb.plugins.sha256]\nsqlite = \"{digest}\"\n"
+    ))
+    .unwrap();
+    assert_eq!(pins.pinned("sqlite"), Some(digest.as_str()));
+    assert_eq!(report_with_pins(&dir, pins).status, PluginStatus::Loaded);
+    let no_pins = pins_of("[server.database]\nname = \"x\"\n").unwrap();
+    assert_eq!(
+        no_pins.pinned("sqlite"),
+        None,
+        "no [flowdb.plugins]: no pins"
+    );
+    assert_eq!(report_with_pins(&dir, no_pins).status, PluginStatus::Loaded);
+
+    for (text, says) in [
+        (
+            "[flowdb.plugins.sha256]\nsqlite = \"abc\"\n",
+            "`flowdb.plugins.sha256.sqlite` must be a SHA-256 digest",
+        ),
+        (
+            "[flowdb.plugins.sha256]\nsqlite = 12\n",
+            "`flowdb.plugins.sha256.sqlite` must be a SHA-256 digest",
+        ),
+        (
+            "[flowdb.plugins]\nrequire = true\n",
+            "unknown key `flowdb.plugins.require`",
+        ),
+        (
+            "[flowdb.plugins]\nrequire_sha256 = \"yes\"\n",
+            "must be true or false",
+        ),
+        (
+            "[flowdb]\nplugins = 3\n",
+            "`flowdb.plugins` must be a table",
+        ),
+        ("[flowdb.plugins\n", "not valid TOML"),
+    ] {
+        let err = pins_of(text).unwrap_err();
+        assert!(err.contains(says), "{text}: {err}");
+    }
+}
+
+#[test]
+fn the_cli_refuses_every_plugin_when_the_pins_are_unreadable() {
+    let (dir, copy) = private_sqlite_plugin("pinned-cli");
+    let config = dir.join("flowdb.toml");
+    std::fs::write(
+        &config,
+        "[flowdb.plugins.sha256]\nsqlite = \"not a digest\"\n",
+    )
+    .unwrap();
+    let flowdb = |config: &Path| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_flowdb"))
+            .env("FLOWDB_CONFIG", config)
+            .env("FLOWDB_HOME", &dir)
+            .env_remove("FLOWDB_PLUGIN_PATH")
+            .args(["--plugin-path", dir.to_str().unwrap(), "plugins", "list"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let listing = flowdb(&config);
+    assert!(
+        listing.contains("cannot be used, so no plugin is trusted")
+            && !listing.contains(" loaded "),
+        "fails closed: {listing}"
+    );
+    std::fs::write(
+        &config,
+        format!(
+            "[flowdb.plugins.sha256]\nsqlite = \"{}\"\n",
+            sha256_hex(&copy)
+        ),
+    )
+    .unwrap();
+    let listing = flowdb(&config);
+    let digest = sha256_hex(&copy);
+    assert!(listing.contains(&digest[..12]), "{listing}");
+}
+
+#[test]
+fn relative_places_are_refused_unless_explicit() {
+    let search = SearchPath::from_lookup(
+        |key| match key {
+            "FLOWDB_PLUGIN_PATH" => Some("plugins:/opt/flowdb".into()),
+            "FLOWDB_HOME" => Some("relative-home".into()),
+            _ => None,
+        },
+        Some(PathBuf::from("/usr/bin/flowdb")),
+    )
+    .with_explicit([PathBuf::from("explicit-relative")]);
+    let refused: Vec<(String, bool)> = search
+        .dirs
+        .iter()
+        .map(|dir| (dir.path.display().to_string(), dir.refused.is_some()))
+        .collect();
+    assert_eq!(
+        refused[..4],
+        [
+            ("explicit-relative".to_owned(), false),
+            ("plugins".to_owned(), true),
+            ("/opt/flowdb".to_owned(), false),
+            ("/usr/bin".to_owned(), false),
+        ]
+    );
+    let user = search
+        .dirs
+        .iter()
+        .find(|dir| dir.path == Path::new("relative-home/plugins"))
+        .unwrap();
+    assert!(
+        user.refused
+            .as_deref()
+            .unwrap()
+            .contains("a relative path (from FLOWDB_HOME or HOME) is refused"),
+        "{user:?}"
+    );
+
+    // `plugins list` says so even when other places did hold plugins.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_flowdb"))
+        .env("FLOWDB_PLUGIN_PATH", "relative/plugins")
+        .args(["plugins", "list"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        listing.contains("not searched: [FLOWDB_PLUGIN_PATH] relative/plugins: relative paths"),
+        "{listing}"
+    );
 }

@@ -160,7 +160,7 @@ fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: boo
         }
         return;
     }
-    let rows: Vec<[String; 7]> = reports
+    let rows: Vec<[String; 8]> = reports
         .iter()
         .map(|report| {
             [
@@ -174,12 +174,17 @@ fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: boo
                 },
                 report.tier.to_string(),
                 report.status.as_str().to_owned(),
+                // Enough to tell builds apart; `--json` and `plugins info` give all 64 digits.
+                report
+                    .sha256
+                    .as_deref()
+                    .map_or_else(|| "-".to_owned(), |digest| digest[..12].to_owned()),
                 report.manifest_path.display().to_string(),
             ]
         })
         .collect();
     let headers = [
-        "NAME", "VERSION", "SDK", "SCHEMES", "TIER", "STATUS", "MANIFEST",
+        "NAME", "VERSION", "SDK", "SCHEMES", "TIER", "STATUS", "SHA256", "MANIFEST",
     ];
     let mut widths = headers.map(str::len);
     for row in &rows {
@@ -205,6 +210,21 @@ fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: boo
             outln!("    layout report:\n{layout}");
         }
     }
+    print_refused_places(registry);
+}
+
+/// Places on the search path that were not searched at all (a relative path), which would
+/// otherwise go unmentioned when other places did hold plugins.
+fn print_refused_places(registry: &PluginRegistry) {
+    for dir in &registry.search_path().dirs {
+        if let Some(refused) = &dir.refused {
+            outln!(
+                "not searched: [{}] {}: {refused}",
+                dir.tier,
+                dir.path.display()
+            );
+        }
+    }
 }
 
 fn print_info(report: &PluginReport, verbose: bool) {
@@ -224,6 +244,9 @@ fn print_info(report: &PluginReport, verbose: bool) {
     outln!("manifest:      {}", report.manifest_path.display());
     if let Some(library) = &report.library_path {
         outln!("library:       {}", library.display());
+    }
+    if let Some(sha256) = &report.sha256 {
+        outln!("sha256:        {sha256}");
     }
     if let Some(shadowed_by) = &report.shadowed_by {
         outln!("shadowed by:   {shadowed_by}");

@@ -24,6 +24,7 @@ use flowdb_abi::{
 };
 
 use crate::plugin::manifest::Manifest;
+use crate::plugin::pins::PluginPins;
 
 /// Why a plugin could not be loaded, classified for `flowdb plugins list`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +104,7 @@ impl LoadedPlugin {
     pub(crate) fn load(
         manifest: Manifest,
         manifest_path: &Path,
+        pins: &PluginPins,
     ) -> Result<LoadedPlugin, LoadFailure> {
         check_compatible(&manifest)?;
         let library_path = manifest.library_path(manifest_path);
@@ -113,6 +115,8 @@ impl LoadedPlugin {
             )));
         }
         crate::plugin::trust::check_trusted(manifest_path, &library_path)
+            .map_err(|reason| LoadFailure::Failed(format!("not loaded: {reason}")))?;
+        pins.check(&manifest.name, &library_path)
             .map_err(|reason| LoadFailure::Failed(format!("not loaded: {reason}")))?;
         // A damaged copy must be refused before the loader maps it: mapping one crashed the
         // host (SIGBUS on a copy cut short).
@@ -146,9 +150,12 @@ impl LoadedPlugin {
         &self,
         manifest: Manifest,
         manifest_path: &Path,
+        pins: &PluginPins,
     ) -> Result<LoadedPlugin, LoadFailure> {
         check_compatible(&manifest)?;
         check_identity(&self.description, &manifest)?;
+        pins.check(&manifest.name, &self.library_path)
+            .map_err(|reason| LoadFailure::Failed(format!("not loaded: {reason}")))?;
         Ok(LoadedPlugin {
             module: self.module,
             description: self.description.clone(),

@@ -9,6 +9,7 @@ mod elf;
 mod loader;
 pub(crate) mod logging;
 mod manifest;
+mod pins;
 mod probe;
 mod registry;
 mod search;
@@ -16,6 +17,7 @@ mod trust;
 
 pub use self::loader::{LoadFailure, LoadedPlugin, check_sdk_version, probe_library};
 pub use self::manifest::{MANIFEST_SUFFIX, MANIFEST_VERSION, Manifest};
+pub use self::pins::PluginPins;
 pub use self::registry::{
     PluginCandidate, PluginRegistry, PluginReport, PluginStatus, SearchTraceEntry,
 };

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::plugin::loader::{LoadFailure, LoadedPlugin};
 use crate::plugin::manifest::{MANIFEST_SUFFIX, Manifest};
+use crate::plugin::pins::{PluginPins, sha256_of_file};
 use crate::plugin::search::{SearchPath, SearchTier};
 
 /// A plugin's state, as `flowdb plugins list` shows it.
@@ -84,6 +85,8 @@ pub struct PluginReport {
     pub manifest_path: PathBuf,
     /// The library file.
     pub library_path: Option<PathBuf>,
+    /// The library's SHA-256 (lowercase hex), what a pin in the configuration file names.
+    pub sha256: Option<String>,
     /// Its state.
     pub status: PluginStatus,
     /// Why it is not loaded, when it is not.
@@ -110,6 +113,7 @@ pub struct SearchTraceEntry {
 #[derive(Debug)]
 pub struct PluginRegistry {
     search: SearchPath,
+    pins: PluginPins,
     candidates: Vec<PluginCandidate>,
     trace: Vec<SearchTraceEntry>,
 }
@@ -126,9 +130,12 @@ fn loaded_libraries() -> &'static Mutex<HashMap<PathBuf, Arc<LoadedPlugin>>> {
 impl PluginRegistry {
     /// The process-wide registry that [`DbInterface::new`](crate::DbInterface::new) and
     /// [`provide_database_interface`](crate::provide_database_interface) use: the standard search
-    /// path, discovered on first use, unless [`init_global`](Self::init_global) chose another.
+    /// path, discovered on first use, unless [`init_global`](Self::init_global) chose another,
+    /// with the operator's [pins](PluginPins::from_env) either way.
     pub fn global() -> &'static PluginRegistry {
-        GLOBAL_REGISTRY.get_or_init(|| PluginRegistry::discover(SearchPath::from_env()))
+        GLOBAL_REGISTRY.get_or_init(|| {
+            PluginRegistry::discover(SearchPath::from_env()).with_pins(PluginPins::from_env())
+        })
     }
 
     /// Makes the process-wide registry search `search` instead of the standard path — for a
@@ -147,8 +154,10 @@ impl PluginRegistry {
         search: SearchPath,
     ) -> Result<&'static PluginRegistry, &'static PluginRegistry> {
         let mut fresh = Some(search);
-        let registry = GLOBAL_REGISTRY
-            .get_or_init(|| PluginRegistry::discover(fresh.take().unwrap_or_default()));
+        let registry = GLOBAL_REGISTRY.get_or_init(|| {
+            PluginRegistry::discover(fresh.take().unwrap_or_default())
+                .with_pins(PluginPins::from_env())
+        });
         if fresh.is_none() {
             Ok(registry)
         } else {
@@ -156,7 +165,8 @@ impl PluginRegistry {
         }
     }
 
-    /// Reads every manifest on the search path. Nothing is loaded yet.
+    /// Reads every manifest on the search path. Nothing is loaded yet, and no library is
+    /// pinned: see [`with_pins`](Self::with_pins).
     pub fn discover(search: SearchPath) -> PluginRegistry {
         let mut candidates: Vec<PluginCandidate> = Vec::new();
         let mut trace = Vec::new();
@@ -215,9 +225,31 @@ impl PluginRegistry {
         }
         PluginRegistry {
             search,
+            pins: PluginPins::none(),
             candidates,
             trace,
         }
+    }
+
+    /// Loads only libraries whose SHA-256 matches their pin (and, if the pins require it,
+    /// only pinned ones); a library that does not match is refused before it is mapped.
+    ///
+    /// ```
+    /// use flowdb::plugin::{PluginPins, PluginRegistry, SearchPath};
+    ///
+    /// let registry = PluginRegistry::discover(SearchPath::from_env())
+    ///     .with_pins(PluginPins::none().require_pins(true));
+    /// // Every plugin found is now refused: none is pinned.
+    /// assert!(registry.report(true).iter().all(|plugin| plugin.status.as_str() != "loaded"));
+    /// ```
+    pub fn with_pins(mut self, pins: PluginPins) -> PluginRegistry {
+        self.pins = pins;
+        self
+    }
+
+    /// The pins this registry enforces.
+    pub fn pins(&self) -> &PluginPins {
+        &self.pins
     }
 
     /// The search path this registry was discovered from.
@@ -261,12 +293,13 @@ impl PluginRegistry {
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 if let Some(plugin) = loaded.get(&key) {
                     return plugin
-                        .with_manifest(manifest.clone(), &candidate.manifest_path)
+                        .with_manifest(manifest.clone(), &candidate.manifest_path, &self.pins)
                         .map(Arc::new);
                 }
                 let plugin = Arc::new(LoadedPlugin::load(
                     manifest.clone(),
                     &candidate.manifest_path,
+                    &self.pins,
                 )?);
                 loaded.insert(key, Arc::clone(&plugin));
                 Ok(plugin)
@@ -344,6 +377,7 @@ impl PluginRegistry {
                         tier: candidate.tier,
                         manifest_path: candidate.manifest_path.clone(),
                         library_path: None,
+                        sha256: None,
                         status: PluginStatus::InvalidManifest,
                         reason: Some(reason.clone()),
                         shadowed_by: None,
@@ -352,6 +386,7 @@ impl PluginRegistry {
                     continue;
                 }
             };
+            let library_path = manifest.library_path(&candidate.manifest_path);
             let mut report = PluginReport {
                 name: manifest.name.clone(),
                 version: Some(manifest.version.clone()),
@@ -360,7 +395,8 @@ impl PluginRegistry {
                 capabilities: manifest.capabilities.clone(),
                 tier: candidate.tier,
                 manifest_path: candidate.manifest_path.clone(),
-                library_path: Some(manifest.library_path(&candidate.manifest_path)),
+                sha256: sha256_of_file(&library_path).ok(),
+                library_path: Some(library_path),
                 status: PluginStatus::Found,
                 reason: None,
                 shadowed_by: None,

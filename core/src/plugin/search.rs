@@ -8,6 +8,9 @@
 //! 3. the running executable's directory, then its `../lib/flowdb/plugins`;
 //! 4. the user directory, `$FLOWDB_HOME/plugins` (default `~/.flowdb/plugins`);
 //! 5. the system directories `/usr/local/lib/flowdb/plugins` and `/usr/lib/flowdb/plugins`.
+//!
+//! A relative place from tiers 2–4 is refused (and listed as refused) unless
+//! `FLOWDB_ALLOW_RELATIVE_PLUGIN_PATHS=1`; explicit paths are taken as given.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -116,6 +119,19 @@ impl SearchPath {
                 path: PathBuf::from(system),
                 refused: None,
             });
+        }
+        // A relative place means "wherever the host was started": whoever controls that
+        // directory chooses the code the host runs.
+        for dir in &mut dirs {
+            if dir.refused.is_none() && !dir.path.is_absolute() && !allow_relative {
+                dir.refused = Some(format!(
+                    "a relative path (from {}) is refused: it depends on the working directory; make it absolute (or set FLOWDB_ALLOW_RELATIVE_PLUGIN_PATHS=1)",
+                    match dir.tier {
+                        SearchTier::User => "FLOWDB_HOME or HOME",
+                        _ => "the executable's path",
+                    }
+                ));
+            }
         }
         SearchPath { dirs }
     }
