@@ -3,8 +3,8 @@
 //! Loading a library runs its code in the host with the host's rights, so whoever can write
 //! the library, its manifest, or the directory holding either (and so replace them) can run
 //! code as the host. Each of those must be owned by root or by the user the host runs as, and
-//! not writable by anyone else (no world write bit; a group write bit is warned about, see
-//! `check_one`). Symbolic links are followed: the
+//! not writable by anyone else (no world write bit; a group write bit only for the owner's
+//! private group, see `check_one`). Symbolic links are followed: the
 //! file they lead to, and its directory, are what is checked. Ancestor directories are not
 //! (a plugin directory under `/tmp` of mode 0755 is trusted; `/tmp` itself is not a plugin
 //! directory).
@@ -61,14 +61,83 @@ fn check_one(path: &Path, user: u32, what: &str) -> Result<(), String> {
         ));
     }
     if mode & 0o020 != 0 {
+        let group = metadata.gid();
         // Group write is what a umask of 002 gives every file of a user whose group is their
-        // own (Debian's and Ubuntu's user private groups), so refusing it would refuse every
-        // plugin such a user builds; telling a private group from a shared one needs the
-        // group and password databases. Warned about, for now.
-        tracing::warn!(
-            path = %path.display(),
-            "the plugin {what} is writable by its group (mode {mode:04o}); if others are in that group, they could replace it (chmod g-w)"
+        // own (Debian's and Ubuntu's user private groups): harmless when no one else is in
+        // the group, as OpenSSH's Debian build also decides for its keys.
+        match private_group_of(owner, group) {
+            Ok(()) => tracing::debug!(
+                path = %path.display(),
+                group,
+                "plugin {what} is writable by its owner's private group"
+            ),
+            Err(who) => {
+                return Err(format!(
+                    "the {what} `{}` is writable by its group {group} (mode {mode:04o}), {who}, who could replace it; \
+                     a plugin is loaded only from places no one but its owner and root can change (chmod g-w '{}')",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `group` is the private group of the user `owner`: named as the user, with no
+/// member but the user. Err says who else may be in it.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn private_group_of(owner: u32, group: u32) -> Result<(), String> {
+    use std::ffi::CStr;
+    let mut buffer = vec![0 as libc::c_char; 1 << 16];
+    // SAFETY: the *_r lookups write only into `entry` and `buffer`, whose sizes we pass, and
+    // the pointers read below point into them; both outlive every read.
+    let owner_name = unsafe {
+        let mut entry: libc::passwd = std::mem::zeroed();
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        let status = libc::getpwuid_r(
+            owner,
+            &mut entry,
+            buffer.as_mut_ptr(),
+            buffer.len(),
+            &mut found,
         );
+        if status != 0 || found.is_null() {
+            return Err(format!(
+                "and its owner {owner} has no entry in the user database to tell whether the group is theirs alone"
+            ));
+        }
+        CStr::from_ptr(entry.pw_name).to_string_lossy().into_owned()
+    };
+    // SAFETY: as above; `gr_mem` is a NULL-terminated array of C strings inside `buffer`.
+    unsafe {
+        let mut entry: libc::group = std::mem::zeroed();
+        let mut found: *mut libc::group = std::ptr::null_mut();
+        let status = libc::getgrgid_r(
+            group,
+            &mut entry,
+            buffer.as_mut_ptr(),
+            buffer.len(),
+            &mut found,
+        );
+        if status != 0 || found.is_null() {
+            return Err("which is not in the group database, so its members are unknown".into());
+        }
+        let name = CStr::from_ptr(entry.gr_name).to_string_lossy().into_owned();
+        if name != owner_name {
+            return Err(format!(
+                "`{name}`, not the private group of its owner `{owner_name}`"
+            ));
+        }
+        let mut member = entry.gr_mem;
+        while !member.is_null() && !(*member).is_null() {
+            let member_name = CStr::from_ptr(*member).to_string_lossy();
+            if member_name != owner_name {
+                return Err(format!("`{name}`, which has the member `{member_name}`"));
+            }
+            member = member.add(1);
+        }
     }
     Ok(())
 }
