@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's whole test suite: ensures a PostgreSQL server for the
-# Postgres-backed tests, builds every target, runs every test, then the interoperability test
+# Postgres-backed tests and PgBouncer for the transaction-mode ones, builds every target, runs every test, then the interoperability test
 # against Prefect 3.9.1 itself (scripts/prefect-interop.sh).
 # Extra arguments are passed to `cargo test`, e.g. `scripts/test.sh -- --nocapture`.
 set -euo pipefail
@@ -18,6 +18,11 @@ if [[ -z "$FLOWDB_TEST_POSTGRES_URL" ]]; then
 fi
 export FLOWDB_TEST_POSTGRES_URL
 echo "FLOWDB_TEST_POSTGRES_URL=$FLOWDB_TEST_POSTGRES_URL"
+
+# PgBouncer, which the transaction-mode tests start themselves (core/tests/common/pgbouncer.rs).
+FLOWDB_TEST_PGBOUNCER="$(bash scripts/ensure-pgbouncer.sh | tail -n1)"
+export FLOWDB_TEST_PGBOUNCER
+echo "FLOWDB_TEST_PGBOUNCER=$FLOWDB_TEST_PGBOUNCER"
 
 if [[ -f Cargo.lock ]]; then
     cargo build --workspace --all-targets --locked

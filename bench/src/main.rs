@@ -537,11 +537,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
             ceilings.push(ceiling);
         }
         if wanted("postgres") {
-            let (server, _) = args
-                .postgres_url
-                .rsplit_once('/')
-                .context("the PostgreSQL URL names no database")?;
-            let url = format!("{server}/flowdb_bench_workloads_{}", std::process::id());
+            let url = on_database(
+                &args.postgres_url,
+                &format!("flowdb_bench_workloads_{}", std::process::id()),
+            )?;
             let admin = DbInterface::with_registry(DatabaseConfig::new(&url), &registry)?;
             admin
                 .create_database()
@@ -578,12 +577,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
         measurements.extend(outcome?);
     }
     if wanted("postgres") && !args.workloads_only {
-        let name = format!("flowdb_bench_{}", std::process::id());
-        let (server, _) = args
-            .postgres_url
-            .rsplit_once('/')
-            .context("the PostgreSQL URL names no database")?;
-        let url = format!("{server}/{name}");
+        let url = on_database(
+            &args.postgres_url,
+            &format!("flowdb_bench_{}", std::process::id()),
+        )?;
         let admin = DbInterface::with_registry(DatabaseConfig::new(&url), &registry)?;
         admin
             .create_database()
@@ -615,12 +612,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
             migrations.push(outcome?);
         }
         if wanted("postgres") {
-            let (server, _) = args
-                .postgres_url
-                .rsplit_once('/')
-                .context("the PostgreSQL URL names no database")?;
-            let fresh =
-                |run: usize| format!("{server}/flowdb_bench_migrate_{}_{run}", std::process::id());
+            on_database(&args.postgres_url, "postgres")?;
+            let fresh = |run: usize| {
+                on_database(
+                    &args.postgres_url,
+                    &format!("flowdb_bench_migrate_{}_{run}", std::process::id()),
+                )
+                .unwrap_or_default()
+            };
             migrations.push(time_migrations("postgresql", &fresh, true, &registry, &args).await?);
         }
     }
@@ -778,4 +777,19 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// `url` with its database replaced by `name`, its query (the statement-cache setting behind
+/// PgBouncer, say) kept.
+fn on_database(url: &str, name: &str) -> anyhow::Result<String> {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (server, _) = base
+        .rsplit_once('/')
+        .context("the PostgreSQL URL names no database")?;
+    Ok(match query {
+        Some(query) => format!("{server}/{name}?{query}"),
+        None => format!("{server}/{name}"),
+    })
 }

@@ -226,3 +226,19 @@ async fn postgres_concurrent_claims_are_exactly_once() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_through_pgbouncer_lose_nothing() {
+    common::pgbouncer::with_database_behind_pgbouncer(|url| async move {
+        concurrent_writers_lose_nothing(interface(&url)).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_claims_through_pgbouncer_are_exactly_once() {
+    common::pgbouncer::with_database_behind_pgbouncer(|url| async move {
+        concurrent_claims_are_exactly_once(interface(&url)).await;
+    })
+    .await;
+}

@@ -90,6 +90,9 @@ suite!(postgres, Dialect::Postgres, |run| with_postgres_database(
     run
 )
 .await);
+suite!(postgres_behind_pgbouncer, Dialect::Postgres, |run| {
+    common::pgbouncer::with_database_behind_pgbouncer(run).await
+});
 
 #[tokio::test]
 async fn sqlite_in_memory_keeps_its_data_between_calls() {

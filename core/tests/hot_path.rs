@@ -286,6 +286,14 @@ async fn hot_path_on_both_dialects_gives_the_same_answers() {
     assert_eq!(sqlite, postgres);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hot_path_through_pgbouncer_in_transaction_mode() {
+    common::pgbouncer::with_database_behind_pgbouncer(|url| async move {
+        expected(&scenario(interface(&url)).await);
+    })
+    .await;
+}
+
 /// A run's columns follow its states as Prefect's global flow policy sets them, to the
 /// microsecond, on both dialects.
 async fn run_columns_follow_states(db: Arc<DbInterface>) {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{postgres_admin_url, temp_dir, with_postgres_database};
+use common::{temp_dir, with_postgres_database};
 
 /// Passwords holding what ends a URL's authority early, what a URL parser decodes, what a
 /// shell or a log format may treat specially. Each is built from the markers `Hq4v` and
@@ -62,16 +62,11 @@ struct Server {
 }
 
 fn server() -> Server {
-    let admin = postgres_admin_url();
-    let rest = admin.split_once("://").unwrap().1;
-    let authority = rest.split(['/', '?']).next().unwrap();
-    let (user, host_port) = authority.rsplit_once('@').unwrap();
-    let user = user.split(':').next().unwrap().to_owned();
-    let (host, port) = host_port.rsplit_once(':').unwrap_or((host_port, "5432"));
+    let (user, host, port) = common::postgres_server();
     Server {
         user,
-        host: host.to_owned(),
-        port: port.to_owned(),
+        host,
+        port: port.to_string(),
     }
 }
 

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod conformance;
+pub mod pgbouncer;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -78,6 +79,19 @@ pub fn temp_dir(label: &str) -> PathBuf {
 pub fn postgres_admin_url() -> String {
     std::env::var("FLOWDB_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Where the test server is: (user, host, port).
+pub fn postgres_server() -> (String, String, u16) {
+    let admin = postgres_admin_url();
+    let rest = admin.split_once("://").unwrap().1;
+    let authority = rest.split(['/', '?']).next().unwrap();
+    let (user, host_port) = authority
+        .rsplit_once('@')
+        .unwrap_or(("postgres", authority));
+    let user = user.split(':').next().unwrap().to_owned();
+    let (host, port) = host_port.rsplit_once(':').unwrap_or((host_port, "5432"));
+    (user, host.to_owned(), port.parse().unwrap())
 }
 
 /// `admin` with its database replaced by `name`.

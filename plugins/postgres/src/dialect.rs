@@ -10,7 +10,7 @@ use sqlx::{AssertSqlSafe, ConnectOptions as _, Connection as _, PgConnection};
 use crate::error::{Error, ErrorExt, ErrorKind, from_sqlx};
 use flowdb_plugin_sdk::redact_url;
 
-use crate::options::{connect_timeout, pg_connect_options};
+use crate::options::{PgSession, connect_timeout, pg_connect_options, pg_session};
 use crate::pool::PgPoolHandle;
 
 /// How long a pooled connection may sit idle before it is pinged on checkout.
@@ -33,7 +33,10 @@ impl Dialect for PgDialect {
     type Pool = PgPoolHandle;
 
     async fn connect(options: ConnectOptions) -> Result<PgPoolHandle> {
-        let connect = pg_connect_options(&options)?;
+        let PgSession {
+            connect,
+            pooled_begin,
+        } = pg_session(&options)?;
         let max = options
             .pool
             .size
@@ -86,7 +89,7 @@ impl Dialect for PgDialect {
             pool_options.connect_with(connect.clone()),
         )
         .await?;
-        Ok(PgPoolHandle::new(pool, max))
+        Ok(PgPoolHandle::new(pool, max, pooled_begin))
     }
 
     async fn create_database(options: ConnectOptions) -> Result<()> {
@@ -163,7 +166,8 @@ async fn on_maintenance_db(
     )
     .await?;
     let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-    let outcome = sqlx::query(AssertSqlSafe(make(&quoted)))
+    // The simple protocol: nothing to bind, and one message a pooler cannot split.
+    let outcome = sqlx::raw_sql(AssertSqlSafe(make(&quoted)))
         .execute(&mut connection)
         .await
         .map_err(from_sqlx);

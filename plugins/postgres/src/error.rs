@@ -14,7 +14,11 @@ pub(crate) fn from_sqlx(err: sqlx::Error) -> Error {
                 | sqlx::error::ErrorKind::CheckViolation => ErrorKind::CONSTRAINT_VIOLATION,
                 _ => classify_sqlstate(sqlstate.as_deref().unwrap_or("")),
             };
-            let error = Error::new(kind, db.message().to_owned());
+            let message = match pooler_hint(sqlstate.as_deref(), db.message()) {
+                Some(hint) => format!("{}; {hint}", db.message()),
+                None => db.message().to_owned(),
+            };
+            let error = Error::new(kind, message);
             match sqlstate {
                 Some(sqlstate) => error.with_sqlstate(sqlstate),
                 None => error,
@@ -40,6 +44,37 @@ pub(crate) fn from_sqlx(err: sqlx::Error) -> Error {
         }
         sqlx::Error::Decode(source) => Error::new(ErrorKind::DECODE, source.to_string()),
         other => Error::internal(other.to_string()),
+    }
+}
+
+/// The setting to change when an error is what a transaction-mode pooler (PgBouncer) does to
+/// a client that expects a server connection of its own: prepared statements that another
+/// client's transaction left behind or took away, startup parameters the pooler refuses.
+fn pooler_hint(sqlstate: Option<&str>, message: &str) -> Option<&'static str> {
+    macro_rules! turn_the_cache_off {
+        ($what:literal) => {
+            concat!(
+                $what,
+                ": turn the statement cache off, which flowdb takes to mean a transaction-mode pooler is in between: ",
+                "PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_STATEMENT_CACHE_SIZE=0 ",
+                "(server.database.sqlalchemy.connect_args.statement_cache_size = 0 in the config file, ",
+                "or ?prepared_statement_cache_size=0 in the URL)"
+            )
+        };
+    }
+    const STATEMENTS: &str = turn_the_cache_off!(
+        "a transaction-mode pooler such as PgBouncer is between flowdb and PostgreSQL, and prepared statements do not survive it"
+    );
+    const STARTUP: &str = turn_the_cache_off!(
+        "a pooler such as PgBouncer refuses the startup parameters flowdb sends to a server of its own"
+    );
+    match sqlstate {
+        // duplicate_prepared_statement; invalid_sql_statement_name for a statement gone.
+        Some("42P05") => Some(STATEMENTS),
+        Some("26000") if message.contains("prepared statement") => Some(STATEMENTS),
+        // protocol_violation: PgBouncer's "unsupported startup parameter".
+        Some("08P01") if message.contains("unsupported startup parameter") => Some(STARTUP),
+        _ => None,
     }
 }
 

@@ -44,6 +44,24 @@ use crate::error::{Error, ErrorExt, Result};
 /// assert_eq!(pg.get_application_name(), Some("prefect-server"));
 /// ```
 pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> {
+    Ok(pg_session(options)?.connect)
+}
+
+/// How the plugin talks to one server: the connect options and, behind a transaction-mode
+/// pooler, how each transaction begins.
+pub(crate) struct PgSession {
+    /// sqlx's connect options.
+    pub(crate) connect: PgConnectOptions,
+    /// `Some` behind a transaction-mode pooler (PgBouncer), which Prefect's convention marks
+    /// by turning the statement cache off (`statement_cache_size` or
+    /// `prepared_statement_cache_size` 0, in the settings or the URL). A server connection is
+    /// then ours only inside a transaction: statements are unnamed and run inside one, and the
+    /// session settings that would have been startup parameters (which PgBouncer refuses or
+    /// drops) are set by the statement that begins it, held here.
+    pub(crate) pooled_begin: Option<String>,
+}
+
+pub(crate) fn pg_session(options: &ConnectOptions) -> Result<PgSession> {
     let url = options.url.as_str();
     let malformed = |why: String| {
         Error::invalid_argument(format!(
@@ -90,6 +108,7 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
         .split_once('?')
         .unwrap_or((&authority_path, ""));
     let mut kept = Vec::new();
+    let mut cache_off_in_url = false;
     let mut startup = vec![(
         "default_transaction_isolation".to_owned(),
         "read committed".to_owned(),
@@ -106,11 +125,13 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
                 startup.retain(|(name, _)| name != key);
                 startup.push((key.to_owned(), value.replace('+', " ").replace("%20", " ")));
             }
+            // asyncpg's and SQLAlchemy's statement caches; 0 is how Prefect's users say
+            // "behind PgBouncer".
+            "prepared_statement_cache_size" | "statement_cache_size" => {
+                cache_off_in_url |= value == "0";
+            }
             // asyncpg connect kwargs that have no sqlx equivalent here; the settings cover them.
-            "prepared_statement_cache_size"
-            | "statement_cache_size"
-            | "command_timeout"
-            | "timeout" => {}
+            "command_timeout" | "timeout" => {}
             _ => kept.push(pair.to_owned()),
         }
     }
@@ -143,7 +164,18 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
     if !query.contains("jit") {
         startup.push(("jit".to_owned(), "off".to_owned()));
     }
-    pg = pg.options(startup);
+    let behind_pooler =
+        cache_off_in_url || matches!(options.statement_cache_size, ROption::RSome(0));
+    let pooled_begin = if behind_pooler {
+        // PgBouncer refuses startup parameters it does not know (extra_float_digits, options)
+        // unless told to ignore them, and then they are lost; PostgreSQL's default of 1 for
+        // extra_float_digits already prints floats exactly.
+        pg = pg.extra_float_digits(None);
+        Some(pooled_begin_sql(&startup))
+    } else {
+        pg = pg.options(startup);
+        None
+    };
     if let ROption::RSome(name) = &options.application_name {
         pg = pg.application_name(name);
     }
@@ -176,13 +208,40 @@ pub fn pg_connect_options(options: &ConnectOptions) -> Result<PgConnectOptions> 
             }
         }
     }
-    Ok(if options.echo {
+    let connect = if options.echo {
         pg.log_statements(log::LevelFilter::Info)
     } else {
         pg.disable_statement_logging()
+    };
+    Ok(PgSession {
+        connect,
+        pooled_begin,
     })
 }
 
+/// `BEGIN` with the session's settings applied to the transaction alone, by `SET LOCAL` (the
+/// isolation level as `transaction_isolation`, first, before anything takes a snapshot), all
+/// in one simple-protocol message: the same one round trip as a bare `BEGIN`.
+fn pooled_begin_sql(settings: &[(String, String)]) -> String {
+    let mut sql = String::from("BEGIN");
+    let mut ordered: Vec<&(String, String)> = settings.iter().collect();
+    ordered.sort_by_key(|(name, _)| name != "default_transaction_isolation");
+    for (name, value) in ordered {
+        let name = match name.as_str() {
+            "default_transaction_isolation" => "transaction_isolation".to_owned(),
+            // Setting names come from this file and the URL; keep only what a name may hold.
+            other => other
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                .collect(),
+        };
+        sql.push_str(&format!(
+            "; SET LOCAL {name} = '{}'",
+            value.replace('\'', "''")
+        ));
+    }
+    sql
+}
 /// Fails unless the TLS file at `path` can be opened, naming the setting: sqlx reads the
 /// files only when it connects, and then says "No such file or directory" without saying
 /// which. The key's path is a secret (it tells where the key is) and is never shown.

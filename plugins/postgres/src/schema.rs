@@ -6,7 +6,7 @@
 //! the same lines whatever created them.
 
 use flowdb_plugin_sdk::schema::{finish_snapshot, normalize_whitespace as norm};
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use crate::error::{Error, ErrorExt as _, Result, from_sqlx};
 
@@ -110,9 +110,13 @@ select 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.o
 
 /// Every table, column, key, index, foreign key, check, enum, extension, trigger, view,
 /// sequence and function of the current schema.
-pub(crate) async fn snapshot(pool: &PgPool) -> Result<Vec<String>> {
+pub(crate) async fn snapshot(
+    connection: &mut PgConnection,
+    persistent: bool,
+) -> Result<Vec<String>> {
     let schema: Option<String> = sqlx::query_scalar("select current_schema()")
-        .fetch_one(pool)
+        .persistent(persistent)
+        .fetch_one(&mut *connection)
         .await
         .map_err(from_sqlx)?;
     if schema.is_none() {
@@ -123,7 +127,8 @@ pub(crate) async fn snapshot(pool: &PgPool) -> Result<Vec<String>> {
         ));
     }
     let lines: Vec<Option<String>> = sqlx::query_scalar(SNAPSHOT_SQL)
-        .fetch_all(pool)
+        .persistent(persistent)
+        .fetch_all(connection)
         .await
         .map_err(from_sqlx)?;
     // Whitespace is normalized over the whole line: names and type spellings hold single

@@ -331,20 +331,31 @@ fn decode_error(index: usize, err: BoxDynError) -> Error {
     )
 }
 
+/// A statement as sqlx runs it, its parameters bound: prepared under a name and cached on the
+/// connection (`persistent`), or unnamed, as behind a transaction-mode pooler, where a name
+/// would outlive the transaction on a server connection other clients then get.
+pub(crate) fn query_of(
+    statement: Statement,
+    persistent: bool,
+) -> Result<sqlx::query::Query<'static, Postgres, PgArguments>> {
+    bind_all(
+        sqlx::query(sqlx::AssertSqlSafe(statement.sql.into_string())).persistent(persistent),
+        &statement.params,
+    )
+}
+
 /// Runs any statement and reports both its rows and the rows it affected.
 pub(crate) async fn run_statement<'c, E>(
     executor: E,
     statement: Statement,
+    persistent: bool,
 ) -> Result<StatementOutcome>
 where
     E: sqlx::Executor<'c, Database = Postgres>,
 {
     use futures::TryStreamExt as _;
 
-    let query = bind_all(
-        sqlx::query(sqlx::AssertSqlSafe(statement.sql.into_string())),
-        &statement.params,
-    )?;
+    let query = query_of(statement, persistent)?;
     let mut stream = executor.fetch_many(query);
     let mut rows = Vec::new();
     let mut affected = 0;
