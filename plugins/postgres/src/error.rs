@@ -88,6 +88,9 @@ fn classify_sqlstate(sqlstate: &str) -> ErrorKind {
         "57014" => ErrorKind::TIMEOUT,
         // invalid_catalog_name (no such database), undefined_table
         "3D000" | "42P01" => ErrorKind::NOT_FOUND,
+        // admin_shutdown (pg_terminate_backend, a server shutting down), crash_shutdown,
+        // cannot_connect_now (starting up): the connection is gone, not the statement wrong.
+        "57P01" | "57P02" | "57P03" => ErrorKind::CONNECTION,
         state if state.starts_with("08") => ErrorKind::CONNECTION,
         state if state.starts_with("23") => ErrorKind::CONSTRAINT_VIOLATION,
         _ => ErrorKind::DATABASE,

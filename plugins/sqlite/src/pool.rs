@@ -74,7 +74,8 @@ impl Shared {
 pub(crate) struct Lease {
     connection: Option<Connection>,
     shared: Arc<Shared>,
-    _permit: OwnedSemaphorePermit,
+    /// The slot; held until the connection is back (see `Drop`).
+    permit: Option<OwnedSemaphorePermit>,
 }
 
 impl Lease {
@@ -125,8 +126,13 @@ impl Drop for Lease {
         }
         // A transaction was left open (dropped uncommitted, or cancelled midway): roll it
         // back before anyone else gets the connection, off this thread, which may be async.
+        // The slot stays taken until then: freed at once, it let the next lease find no idle
+        // connection and open one more than the pool's size (seen under a storm of host
+        // timeouts: 16 open of 15).
         let shared = Arc::clone(&self.shared);
+        let permit = self.permit.take();
         let finish = move || {
+            let _slot = permit;
             if connection.execute_batch("ROLLBACK").is_ok() {
                 shared.give_back(connection);
             } else {
@@ -208,7 +214,7 @@ fn lease(shared: Arc<Shared>) -> impl Future<Output = Result<Lease>> + Send {
             Ok(Lease {
                 connection,
                 shared,
-                _permit: permit,
+                permit: Some(permit),
             })
         }
     }

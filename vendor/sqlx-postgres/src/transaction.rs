@@ -83,6 +83,17 @@ struct Rollback<'c> {
 impl Drop for Rollback<'_> {
     fn drop(&mut self) {
         if !self.defuse {
+            if self.conn.inner.transaction_depth == 0 {
+                // FLOWDB PATCH (vendor/sqlx-postgres/FLOWDB-PATCH.md): `begin` was cancelled
+                // after its BEGIN was queued or sent but before the depth counted it, so
+                // `start_rollback` would do nothing and the server would keep the transaction
+                // open on a connection the pool takes back as idle. Roll it back; after a
+                // BEGIN that never ran, PostgreSQL only warns.
+                self.conn
+                    .queue_simple_query("ROLLBACK")
+                    .expect("BUG: Rollback query somehow too large for protocol");
+                return;
+            }
             PgTransactionManager::start_rollback(self.conn)
         }
     }
