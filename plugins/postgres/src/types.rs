@@ -338,10 +338,50 @@ pub(crate) fn query_of(
     statement: Statement,
     persistent: bool,
 ) -> Result<sqlx::query::Query<'static, Postgres, PgArguments>> {
+    let sql = if persistent && !statement.params.is_empty() {
+        keyed_by_parameter_kinds(&statement.sql, &statement.params)?
+    } else {
+        statement.sql.into_string()
+    };
     bind_all(
-        sqlx::query(sqlx::AssertSqlSafe(statement.sql.into_string())).persistent(persistent),
+        sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(persistent),
         &statement.params,
     )
+}
+
+/// The SQL prefixed with a comment naming its parameters' kinds (`/*flowdb:8f*/…`).
+///
+/// sqlx caches a prepared statement by its SQL text alone and binds later values with the
+/// parameter types of its first preparation, without checking them: the same SQL run first
+/// with an integer, then with a float, stored the float's bytes read as an integer
+/// (0.5 became 4602678819172647000; bytes then text stored the text as hex). With the kinds in
+/// the text, each combination gets a statement of its own; the hot path binds the same kinds
+/// every time, so it still prepares each statement once per connection.
+fn keyed_by_parameter_kinds(sql: &str, params: &RVec<ValueNE>) -> Result<String> {
+    let mut keyed = String::with_capacity(sql.len() + params.len() + 12);
+    keyed.push_str("/*flowdb:");
+    for param in params {
+        keyed.push(match param.value()? {
+            Value::Null => 'n',
+            Value::Bool(_) => 'b',
+            Value::Int16(_) => '2',
+            Value::Int32(_) => '4',
+            Value::Int64(_) => '8',
+            Value::Float64(_) => 'f',
+            Value::Text(_) => 't',
+            Value::Bytes(_) => 'y',
+            Value::Uuid(_) => 'u',
+            Value::Timestamp(_) => 'd',
+            Value::Interval(_) => 'i',
+            Value::Json(_) => 'j',
+            Value::UuidList(_) => 'U',
+            Value::TextList(_) => 'T',
+            Value::Int64List(_) => 'I',
+        });
+    }
+    keyed.push_str("*/");
+    keyed.push_str(sql);
+    Ok(keyed)
 }
 
 /// Runs any statement and reports both its rows and the rows it affected.
