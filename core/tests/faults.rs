@@ -355,3 +355,114 @@ async fn sqlite_killed_mid_burst_loses_no_acknowledged_write() {
             .unwrap();
     }
 }
+
+/// The full-disk scenario, run by `sqlite_on_a_full_disk_fails_clearly_and_recovers` inside a
+/// user and mount namespace of its own, where it may mount a small tmpfs. Not a test by itself.
+#[tokio::test]
+#[ignore = "run by sqlite_on_a_full_disk_fails_clearly_and_recovers in a namespace of its own"]
+async fn sqlite_full_disk_child() {
+    let Ok(dir) = std::env::var("FLOWDB_FAULTS_FULL_DISK_DIR") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "mount a 4 MB tmpfs");
+    // Room to give back once the disk has filled up.
+    let ballast = dir.join("ballast");
+    std::fs::write(&ballast, vec![0_u8; 1 << 20]).unwrap();
+    let url = format!("sqlite:///{}", dir.join("full.db").display());
+    let db = interface(&url);
+    let session = db.session().await.unwrap();
+    session
+        .execute(
+            "create table filler (id integer primary key, payload text not null)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let payload = "f".repeat(16 * 1024);
+    let mut acked = Vec::new();
+    let err = loop {
+        let id = acked.len() as i64;
+        let write = async {
+            let mut transaction = session.begin_transaction(true).await?;
+            transaction
+                .execute(
+                    "insert into filler (id, payload) values ($1, $2)",
+                    vec![Value::Int64(id), Value::Text(payload.as_str().into())],
+                )
+                .await?;
+            transaction.commit().await
+        };
+        match write.await {
+            Ok(()) => acked.push(id),
+            Err(err) => break err,
+        }
+        assert!(acked.len() < 10_000, "the 4 MB disk never filled up");
+    };
+    let message = err.to_string();
+    assert!(
+        message.contains("database or disk is full"),
+        "a clear error: {message}"
+    );
+    eprintln!(
+        "disk full after {} acknowledged rows: {message}",
+        acked.len()
+    );
+
+    // Space again: the same database opens, is intact, holds every acknowledged row, and
+    // takes writes.
+    std::fs::remove_file(&ballast).unwrap();
+    drop(session);
+    db.close().await;
+    let db = interface(&url);
+    let session = db.session().await.unwrap();
+    let check = session
+        .fetch_all("pragma integrity_check", vec![])
+        .await
+        .unwrap();
+    assert_eq!(check.row(0).unwrap().get::<String>(0_usize).unwrap(), "ok");
+    let rows = session
+        .fetch_all("select count(*) as n, max(id) as top from filler", vec![])
+        .await
+        .unwrap();
+    let row = rows.row(0).unwrap();
+    assert_eq!(row.get::<i64>("n").unwrap(), acked.len() as i64);
+    assert_eq!(row.get::<i64>("top").unwrap(), acked.len() as i64 - 1);
+    session
+        .execute(
+            "insert into filler (id, payload) values (-1, 'after')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!("FULL-DISK-OK");
+}
+
+#[test]
+fn sqlite_on_a_full_disk_fails_clearly_and_recovers() {
+    let dir = temp_dir("full-disk");
+    let output = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount"])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "sqlite_full_disk_child",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("FLOWDB_FAULTS_FULL_DISK_DIR", &dir)
+        .output()
+        .expect("run unshare (util-linux) to mount a small tmpfs in a namespace of the test's own");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("FULL-DISK-OK"),
+        "{stdout}\n{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
