@@ -6,6 +6,7 @@
 //! report gives each side's median ops/s and their ratio (plugin / static) — a ratio of 1.0
 //! means the boundary is free.
 
+mod soak;
 mod workloads;
 
 use std::future::Future;
@@ -72,6 +73,18 @@ struct Args {
     /// Look for plugins here first.
     #[arg(long = "plugin-path")]
     plugin_paths: Vec<PathBuf>,
+    /// Run only the soak: `--clients` clients run a mix of the hot path (create, poll and
+    /// claim, move claimed runs on, read, history) for this long (`90s`, `5m`, `1h`) on a
+    /// fresh database per dialect, then an audit of every acknowledged run. Exits non-zero
+    /// on any error or a failed audit.
+    #[arg(long, value_parser = soak::parse_duration)]
+    soak: Option<Duration>,
+    /// Concurrent clients of the soak.
+    #[arg(long, default_value_t = 16)]
+    clients: usize,
+    /// How often the soak prints a line of figures.
+    #[arg(long, value_parser = soak::parse_duration, default_value = "10s")]
+    soak_window: Duration,
 }
 
 #[derive(Debug, Serialize)]
@@ -495,9 +508,97 @@ async fn time_migrations(
     })
 }
 
+/// The soak on each wanted dialect, each on a fresh database; fails if any soak saw an error
+/// or its audit failed.
+async fn run_soak(
+    args: &Args,
+    registry: &PluginRegistry,
+    duration: Duration,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(args.clients > 0, "--clients: at least one client");
+    let wanted = |name: &str| args.dialect == "all" || args.dialect == name;
+    let mut reports = Vec::new();
+    if wanted("sqlite") {
+        let dir = std::env::temp_dir().join(format!("flowdb-bench-soak-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let url = format!("sqlite+aiosqlite:///{}", dir.join("soak.db").display());
+        let db = DbInterface::with_registry(DatabaseConfig::new(&url), registry)?;
+        let outcome = soak::soak(
+            "sqlite",
+            db.clone(),
+            duration,
+            args.clients,
+            args.soak_window,
+            args.json,
+        )
+        .await;
+        db.close().await;
+        if args.keep {
+            eprintln!("kept {url}");
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        reports.push(outcome?);
+    }
+    if wanted("postgres") {
+        let url = on_database(
+            &args.postgres_url,
+            &format!("flowdb_bench_soak_{}", std::process::id()),
+        )?;
+        let admin = DbInterface::with_registry(DatabaseConfig::new(&url), registry)?;
+        admin
+            .create_database()
+            .await
+            .context("creating the soak database")?;
+        let db = DbInterface::with_registry(DatabaseConfig::new(&url), registry)?;
+        let outcome = soak::soak(
+            "postgresql",
+            db.clone(),
+            duration,
+            args.clients,
+            args.soak_window,
+            args.json,
+        )
+        .await;
+        db.close().await;
+        if args.keep {
+            eprintln!("kept {}", flowdb::url::redact_url(&url));
+        } else {
+            admin.drop_database().await?;
+        }
+        reports.push(outcome?);
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "schema_version": 1,
+                "kind": "soak",
+                "reports": reports,
+            }))?
+        );
+    } else {
+        reports.iter().for_each(soak::print);
+    }
+    let failed: Vec<&str> = reports
+        .iter()
+        .filter(|r| !r.passed())
+        .map(|r| r.dialect)
+        .collect();
+    anyhow::ensure!(
+        failed.is_empty(),
+        "the soak failed on {}",
+        failed.join(", ")
+    );
+    Ok(())
+}
+
 async fn run(args: Args) -> anyhow::Result<()> {
     let registry =
         PluginRegistry::discover(SearchPath::from_env().with_explicit(args.plugin_paths.clone()));
+    if let Some(duration) = args.soak {
+        return run_soak(&args, &registry, duration).await;
+    }
     let mut measurements = Vec::new();
     let wanted = |name: &str| args.dialect == "all" || args.dialect == name;
     let mut workload_results = Vec::new();
@@ -763,9 +864,10 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    // The static side must time out like the plugin does; neither should hang forever.
-    let outcome = runtime
-        .block_on(async { tokio::time::timeout(Duration::from_secs(1800), run(args)).await });
+    // The static side must time out like the plugin does; neither should hang forever. A soak
+    // gets its own length on top, per dialect.
+    let limit = Duration::from_secs(1800) + args.soak.unwrap_or_default() * 2;
+    let outcome = runtime.block_on(async { tokio::time::timeout(limit, run(args)).await });
     match outcome {
         Ok(Ok(())) => std::process::ExitCode::SUCCESS,
         Ok(Err(err)) => {
@@ -773,7 +875,10 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
         Err(_) => {
-            eprintln!("error: the benchmark did not finish within 30 minutes");
+            eprintln!(
+                "error: the benchmark did not finish within {:.0} minutes",
+                limit.as_secs_f64() / 60.0
+            );
             std::process::ExitCode::FAILURE
         }
     }

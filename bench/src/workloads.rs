@@ -133,7 +133,7 @@ impl Setup {
     }
 }
 
-fn kind_of(err: &Error) -> String {
+pub(crate) fn kind_of(err: &Error) -> String {
     match err {
         Error::StateConflict { .. } => "conflict".to_owned(),
         Error::FlowRunNotFound { .. } => "not found".to_owned(),
