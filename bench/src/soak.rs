@@ -83,6 +83,8 @@ pub struct SoakReport {
     pub max_ms: f64,
     /// Calls by operation.
     pub ops_by_kind: BTreeMap<&'static str, usize>,
+    /// Latency by operation (p50, p99, max in ms): where the time goes.
+    pub latency_by_kind: BTreeMap<&'static str, [f64; 3]>,
     /// Failed calls by kind (a lost race for a run is not an error).
     pub errors: BTreeMap<String, usize>,
     pub windows: Vec<Window>,
@@ -106,6 +108,7 @@ struct Shared {
     all: Mutex<Vec<f64>>,
     errors: Mutex<BTreeMap<String, usize>>,
     ops_by_kind: Mutex<BTreeMap<&'static str, usize>>,
+    latencies_by_kind: Mutex<BTreeMap<&'static str, Vec<f64>>>,
     /// The last state each run was acknowledged in.
     acknowledged: Mutex<HashMap<Uuid, StateType>>,
     /// How many times each run was claimed (SCHEDULED → PENDING).
@@ -131,6 +134,10 @@ impl Shared {
         lock(&self.window).push(ms);
         lock(&self.all).push(ms);
         *lock(&self.ops_by_kind).entry(kind).or_default() += 1;
+        lock(&self.latencies_by_kind)
+            .entry(kind)
+            .or_default()
+            .push(ms);
         match &outcome {
             Err(Error::StateConflict { .. }) => *lock(&self.lost_races) += 1,
             Err(err) => {
@@ -395,6 +402,21 @@ pub async fn soak(
         p99_ms: percentile(&all, 0.99),
         max_ms: all.last().copied().unwrap_or(0.0),
         ops_by_kind: std::mem::take(&mut *lock(&shared.ops_by_kind)),
+        latency_by_kind: std::mem::take(&mut *lock(&shared.latencies_by_kind))
+            .into_iter()
+            .map(|(kind, mut latencies)| {
+                latencies.sort_by(f64::total_cmp);
+                let max = latencies.last().copied().unwrap_or(0.0);
+                (
+                    kind,
+                    [
+                        percentile(&latencies, 0.5),
+                        percentile(&latencies, 0.99),
+                        max,
+                    ],
+                )
+            })
+            .collect(),
         errors: std::mem::take(&mut *lock(&shared.errors)),
         windows,
         audit,
@@ -406,7 +428,14 @@ pub fn print(report: &SoakReport) {
     let ops: Vec<String> = report
         .ops_by_kind
         .iter()
-        .map(|(kind, count)| format!("{kind} {count}"))
+        .map(|(kind, count)| {
+            let [p50, p99, _] = report
+                .latency_by_kind
+                .get(kind)
+                .copied()
+                .unwrap_or_default();
+            format!("{kind} {count}: p50 {p50:.1} / p99 {p99:.1} ms")
+        })
         .collect();
     let errors = if report.errors.is_empty() {
         "none".to_owned()
@@ -420,7 +449,7 @@ pub fn print(report: &SoakReport) {
     };
     let audit = &report.audit;
     println!(
-        "{}: {} clients, {:.0} s: {} ops, {:.0} ops/s, p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms ({})\n  errors: {errors}\n  audit: {} runs acknowledged, {} lost, {} in another state than acknowledged; {} claims, {} runs claimed twice, {} lost races — {}\n",
+        "{}: {} clients, {:.0} s: {} ops, {:.0} ops/s, p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms\n  by operation: {}\n  errors: {errors}\n  audit: {} runs acknowledged, {} lost, {} in another state than acknowledged; {} claims, {} runs claimed twice, {} lost races — {}\n",
         report.dialect,
         report.clients,
         report.seconds,

@@ -90,8 +90,6 @@ pub mod value;
 
 pub use abi_stable;
 pub use flowdb_abi as abi;
-/// Where a URL's authority (`user:password@host:port`) ends, as [`redact_url`] reads it.
-pub use flowdb_abi::url::authority_end;
 /// The URL with its password masked, the same on both sides of the boundary.
 pub use flowdb_abi::url::redact_url;
 

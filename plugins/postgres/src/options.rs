@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use flowdb_plugin_sdk::abi::ConnectOptions;
 use flowdb_plugin_sdk::abi::abi_stable::std_types::ROption;
-use flowdb_plugin_sdk::{authority_end, redact_url};
+use flowdb_plugin_sdk::redact_url;
 use percent_encoding::percent_decode_str;
 use sqlx::ConnectOptions as _;
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
@@ -81,13 +81,11 @@ pub(crate) fn pg_session(options: &ConnectOptions) -> Result<PgSession> {
             "the scheme `{scheme}` is not a PostgreSQL scheme"
         )));
     }
-    // The userinfo is taken apart here, as SQLAlchemy does (the password runs to the last `@`
-    // of the authority and is then %-decoded), and handed to sqlx as values: Prefect accepts
-    // a password holding `/`, `?` or `#` unencoded, which a URL parser reads as the start of
-    // the path, the query or a fragment.
-    let (authority, tail) = rest.split_at(authority_end(rest));
-    let (credentials, host) = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
+    // The userinfo is taken apart here, as SQLAlchemy does, and handed to sqlx as values:
+    // Prefect accepts a password holding `/`, `?` or `#` unencoded, which a URL parser reads
+    // as the start of the path, the query or a fragment.
+    let (credentials, host_and_rest) = match split_userinfo(rest) {
+        Some((userinfo, remainder)) => {
             let (user, password) = userinfo
                 .split_once(':')
                 .map_or((userinfo, None), |(user, password)| (user, Some(password)));
@@ -99,14 +97,11 @@ pub(crate) fn pg_session(options: &ConnectOptions) -> Result<PgSession> {
             };
             let user = decode(user, "user name")?;
             let password = password.map(|p| decode(p, "password")).transpose()?;
-            (Some((user, password)), host)
+            (Some((user, password)), remainder)
         }
-        None => (None, authority),
+        None => (None, rest),
     };
-    let authority_path = format!("{host}{tail}");
-    let (authority_path, query) = authority_path
-        .split_once('?')
-        .unwrap_or((&authority_path, ""));
+    let (authority_path, query) = host_and_rest.split_once('?').unwrap_or((host_and_rest, ""));
     let mut kept = Vec::new();
     let mut cache_off_in_url = false;
     let mut startup = vec![(
@@ -219,6 +214,22 @@ pub(crate) fn pg_session(options: &ConnectOptions) -> Result<PgSession> {
     })
 }
 
+/// The userinfo of the part of a URL after `://`, and what follows its `@`, by SQLAlchemy's
+/// rule: a user name without `:` or `/`, then optionally `:` and a password without `@`. So
+/// an `@` later in the path or the query (`?application_name=me@host`) is not taken for the
+/// end of a password, and a password's own `@` must be written `%40`, as for Prefect.
+///
+/// ```text
+/// me:p/w?x@db/x            -> ("me:p/w?x", "db/x")
+/// db/x?application_name=a@b -> None
+/// ```
+fn split_userinfo(rest: &str) -> Option<(&str, &str)> {
+    let at = rest.find('@')?;
+    let userinfo = &rest[..at];
+    let user = userinfo.split(':').next().unwrap_or_default();
+    (!user.contains('/')).then(|| (userinfo, &rest[at + 1..]))
+}
+
 /// `BEGIN` with the session's settings applied to the transaction alone, by `SET LOCAL` (the
 /// isolation level as `transaction_isolation`, first, before anything takes a snapshot), all
 /// in one simple-protocol message: the same one round trip as a bare `BEGIN`.
@@ -265,4 +276,22 @@ pub(crate) fn connect_timeout(options: &ConnectOptions) -> Duration {
         .connect_timeout_ms
         .into_option()
         .map_or(Duration::from_secs(5), Duration::from_millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_userinfo;
+
+    #[test]
+    fn the_userinfo_ends_where_sqlalchemy_ends_it() {
+        assert_eq!(
+            split_userinfo("me:p/w?x#y@db/x"),
+            Some(("me:p/w?x#y", "db/x"))
+        );
+        assert_eq!(split_userinfo("me@db/x"), Some(("me", "db/x")));
+        assert_eq!(split_userinfo("db/x?application_name=a@b"), None);
+        assert_eq!(split_userinfo("db:5432/x"), None);
+        // A password's own `@` must be %-encoded; the first `@` ends it.
+        assert_eq!(split_userinfo("me:p@w@db/x"), Some(("me:p", "w@db/x")));
+    }
 }
