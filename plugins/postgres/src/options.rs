@@ -95,6 +95,15 @@ pub(crate) fn pg_session(options: &ConnectOptions) -> Result<PgSession> {
                     .map(|decoded| decoded.into_owned())
                     .map_err(|_| malformed(format!("the {what} is not UTF-8 once %-decoded")))
             };
+            // A second `@` after a password makes the URL ambiguous: an unencoded `@` in the
+            // password would otherwise send the rest of it to DNS as a host name, and into
+            // messages. SQLAlchemy wants it written %40; so does flowdb, saying so.
+            if password.is_some() && remainder.contains('@') {
+                return Err(malformed(
+                    "it holds more than one `@`; write an `@` in the password (or after it) as %40"
+                        .into(),
+                ));
+            }
             let user = decode(user, "user name")?;
             let password = password.map(|p| decode(p, "password")).transpose()?;
             (Some((user, password)), remainder)
