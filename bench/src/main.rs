@@ -508,6 +508,28 @@ async fn time_migrations(
     })
 }
 
+/// One soak on the database at `url`, its pool closed afterwards.
+async fn soak_on(
+    dialect: &'static str,
+    url: &str,
+    args: &Args,
+    registry: &PluginRegistry,
+    duration: Duration,
+) -> anyhow::Result<soak::SoakReport> {
+    let db = DbInterface::with_registry(DatabaseConfig::new(url), registry)?;
+    let outcome = soak::soak(
+        dialect,
+        db.clone(),
+        duration,
+        args.clients,
+        args.soak_window,
+        args.json,
+    )
+    .await;
+    db.close().await;
+    outcome
+}
+
 /// The soak on each wanted dialect, each on a fresh database; fails if any soak saw an error
 /// or its audit failed.
 async fn run_soak(
@@ -522,17 +544,7 @@ async fn run_soak(
         let dir = std::env::temp_dir().join(format!("flowdb-bench-soak-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let url = format!("sqlite+aiosqlite:///{}", dir.join("soak.db").display());
-        let db = DbInterface::with_registry(DatabaseConfig::new(&url), registry)?;
-        let outcome = soak::soak(
-            "sqlite",
-            db.clone(),
-            duration,
-            args.clients,
-            args.soak_window,
-            args.json,
-        )
-        .await;
-        db.close().await;
+        let outcome = soak_on("sqlite", &url, args, registry, duration).await;
         if args.keep {
             eprintln!("kept {url}");
         } else {
@@ -550,17 +562,7 @@ async fn run_soak(
             .create_database()
             .await
             .context("creating the soak database")?;
-        let db = DbInterface::with_registry(DatabaseConfig::new(&url), registry)?;
-        let outcome = soak::soak(
-            "postgresql",
-            db.clone(),
-            duration,
-            args.clients,
-            args.soak_window,
-            args.json,
-        )
-        .await;
-        db.close().await;
+        let outcome = soak_on("postgresql", &url, args, registry, duration).await;
         if args.keep {
             eprintln!("kept {}", flowdb::url::redact_url(&url));
         } else {

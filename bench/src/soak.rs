@@ -296,17 +296,8 @@ pub async fn soak(
     window: Duration,
     quiet: bool,
 ) -> anyhow::Result<SoakReport> {
-    db.upgrade("head").await?;
+    let setup = crate::workloads::setup(&db).await?;
     let session = db.session().await?;
-    let flow = Flow::new("soak-flow");
-    session.insert(&flow).await?;
-    let mut pool = WorkPool::new("soak-pool");
-    session.insert(&pool).await?;
-    let queue = WorkQueue::new(pool.id, "default");
-    session.insert(&queue).await?;
-    pool.default_queue_id = Some(queue.id);
-    session.update(&pool).await?;
-
     let shared = Arc::new(Shared::default());
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
@@ -317,9 +308,9 @@ pub async fn soak(
                 Arc::clone(&shared),
                 Arc::clone(&stop),
                 index,
-                flow.clone(),
-                pool.clone(),
-                queue.clone(),
+                setup.flow.clone(),
+                setup.pool.clone(),
+                setup.queue.clone(),
             ))
         })
         .collect();

@@ -86,15 +86,17 @@ pub const WORKLOADS: &[&str] = &[
     "g_concurrent_claim",
 ];
 
-struct Setup {
-    flow: Flow,
-    pool: WorkPool,
-    queue: WorkQueue,
+/// What the workloads (and the soak) run against.
+pub(crate) struct Setup {
+    pub(crate) flow: Flow,
+    pub(crate) pool: WorkPool,
+    pub(crate) queue: WorkQueue,
     deployment: Deployment,
     start: DateTime<Utc>,
 }
 
-async fn setup(db: &DbInterface) -> anyhow::Result<Setup> {
+/// Migrates `db` and creates Prefect's benchmark setup in it.
+pub(crate) async fn setup(db: &DbInterface) -> anyhow::Result<Setup> {
     db.upgrade("head").await?;
     let session = db.session().await?;
     let flow = Flow::new("bench-flow");

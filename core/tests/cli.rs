@@ -7,17 +7,7 @@ use std::process::{Command, Output};
 
 use common::{library, manifest_body, plugin_dir, private_copy, temp_dir, write_manifest};
 
-/// `flowdb` with a clean environment: no inherited database settings, a private home.
-fn flowdb(home: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_flowdb"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PREFECT_") || key.starts_with("FLOWDB_") {
-            command.env_remove(key);
-        }
-    }
-    command.env("FLOWDB_HOME", home).env("HOME", home);
-    command
-}
+use common::flowdb_command as flowdb;
 
 fn text(output: &Output) -> (String, String) {
     (

@@ -14,17 +14,23 @@ use common::{interface, postgres_admin_url, registry, temp_dir, with_postgres_da
 use flowdb::value::Value;
 use flowdb::{DatabaseConfig, DbInterface, ErrorKind};
 use futures::StreamExt as _;
+use proptest::prelude::Rng as _;
+use proptest::test_runner::{RngAlgorithm, TestRng};
 
-/// A small deterministic generator, so that a failing storm replays exactly.
-struct XorShift(u64);
+/// A deterministic generator, so that a failing storm or kill point replays exactly.
+fn random(seed: u64) -> TestRng {
+    let mut bytes = [0_u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+}
 
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
+/// Fails unless SQLite's own check finds the database file intact.
+async fn assert_intact(session: &flowdb::Session) {
+    let check = session
+        .fetch_all("pragma integrity_check", vec![])
+        .await
+        .unwrap();
+    assert_eq!(check.row(0).unwrap().get::<String>(0_usize).unwrap(), "ok");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,11 +139,11 @@ async fn timeout_storm(db: Arc<DbInterface>, sleep_sql: &str, seed: u64) -> (usi
         )
         .await
         .unwrap();
-    let mut random = XorShift(seed);
+    let mut random = random(seed);
     let calls = (0..1000_i64).map(|i| {
         let session = session.clone();
-        let cut_after = Duration::from_micros(random.next() % 30_000);
-        let kind = random.next() % 3;
+        let cut_after = Duration::from_micros(random.next_u64() % 30_000);
+        let kind = random.next_u64() % 3;
         let sleep_sql = sleep_sql.to_owned();
         async move {
             let call = async {
@@ -246,14 +252,7 @@ async fn a_thousand_host_timeouts_leave_sqlite_working() {
                 select count(*) from n";
     let (finished, cut) = timeout_storm(interface(&url), busy, 0xfeed).await;
     assert!(finished > 0 && cut > 0, "{finished} finished, {cut} cut");
-    let rows = interface(&url)
-        .session()
-        .await
-        .unwrap()
-        .fetch_all("pragma integrity_check", vec![])
-        .await
-        .unwrap();
-    assert_eq!(rows.row(0).unwrap().get::<String>(0_usize).unwrap(), "ok");
+    assert_intact(&interface(&url).session().await.unwrap()).await;
 }
 
 /// The writer a SIGKILL test runs in a process of its own: commits rows one transaction each,
@@ -283,7 +282,7 @@ async fn sqlite_writer_child() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_killed_mid_burst_loses_no_acknowledged_write() {
-    let mut random = XorShift(0xdead_beef);
+    let mut random = random(0xdead_beef);
     for round in 0..5 {
         let file = temp_dir("burst").join("burst.db");
         let url = format!("sqlite:///{}", file.display());
@@ -297,7 +296,7 @@ async fn sqlite_killed_mid_burst_loses_no_acknowledged_write() {
             )
             .await
             .unwrap();
-        let kill_after = 20 + random.next() % 300;
+        let kill_after = 20 + random.next_u64() % 300;
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "sqlite_writer_child", "--ignored", "--nocapture"])
             .env("FLOWDB_FAULTS_WRITER_URL", &url)
@@ -324,11 +323,7 @@ async fn sqlite_killed_mid_burst_loses_no_acknowledged_write() {
 
         let db = interface(&url);
         let session = db.session().await.unwrap();
-        let check = session
-            .fetch_all("pragma integrity_check", vec![])
-            .await
-            .unwrap();
-        assert_eq!(check.row(0).unwrap().get::<String>(0_usize).unwrap(), "ok");
+        assert_intact(&session).await;
         let rows = session
             .fetch_all("select id from burst order by id", vec![])
             .await
@@ -421,11 +416,7 @@ async fn sqlite_full_disk_child() {
     db.close().await;
     let db = interface(&url);
     let session = db.session().await.unwrap();
-    let check = session
-        .fetch_all("pragma integrity_check", vec![])
-        .await
-        .unwrap();
-    assert_eq!(check.row(0).unwrap().get::<String>(0_usize).unwrap(), "ok");
+    assert_intact(&session).await;
     let rows = session
         .fetch_all("select count(*) as n, max(id) as top from filler", vec![])
         .await

@@ -6,12 +6,10 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use abi_stable::std_types::{RString, RVec};
-use common::{interface, temp_dir, with_postgres_database};
+use common::{build, interface, temp_dir, with_postgres_database};
 use flowdb::Transaction;
 use flowdb::models::{self, ColumnKind, Model, TableMeta};
-use flowdb::value::{Rows, Value};
-use flowdb_abi::{RowSet, ValueNE};
+use flowdb::value::Value;
 
 macro_rules! for_each_model {
     ($callback:ident!($($args:tt)*)) => {
@@ -67,20 +65,6 @@ fn generate(table: &TableMeta, seed: u32) -> Vec<Value> {
             }
         })
         .collect()
-}
-
-/// A model built from generated values, as if read from a row.
-fn build<M: Model>(values: Vec<Value>) -> M {
-    let set = RowSet {
-        columns: M::TABLE
-            .columns
-            .iter()
-            .map(|column| RString::from(column.name))
-            .collect(),
-        values: values.into_iter().map(ValueNE::new).collect::<RVec<_>>(),
-    };
-    let rows = Rows::new(set);
-    M::from_row(&rows.row(0).unwrap()).unwrap()
 }
 
 fn key_of<M: Model>(values: &[Value]) -> Vec<Value> {

@@ -11,7 +11,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use common::{temp_dir, with_postgres_database};
 
@@ -229,15 +228,8 @@ fn run_clean(
     args: &[&str],
     takes_url: bool,
 ) -> bool {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_flowdb"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PREFECT_") || key.starts_with("FLOWDB_") {
-            command.env_remove(key);
-        }
-    }
+    let mut command = common::flowdb_command(home);
     command
-        .env("FLOWDB_HOME", home)
-        .env("HOME", home)
         .env("FLOWDB_LOG", "trace")
         .env("PREFECT_SERVER_DATABASE_ECHO", "true")
         .env("PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT", "2")

@@ -47,12 +47,8 @@ impl Cluster {
         let bin = server_binaries();
         let dir = temp_dir("cluster");
         let data = dir.join("data");
-        let is_root = Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
         // PostgreSQL will not run as root: the cluster belongs to the server's own user.
-        let user = is_root.then_some("postgres");
+        let user = common::is_root().then_some("postgres");
         if let Some(user) = user {
             assert!(
                 Command::new("chown")

@@ -21,12 +21,12 @@ use std::fmt::Debug;
 use std::sync::Arc;
 use std::time::Instant;
 
-use abi_stable::std_types::{RString, RVec};
-use common::{interface, registry, temp_dir, with_postgres_database};
+use abi_stable::std_types::RString;
+use common::{build, interface, registry, temp_dir, with_postgres_database};
 use flowdb::models::{self, ColumnKind, ColumnMeta, Model, TableMeta};
-use flowdb::value::{Rows, Value};
+use flowdb::value::Value;
 use flowdb::{ComponentKind, DatabaseConfig, DbInterface, Error, ErrorKind, Session};
-use flowdb_abi::{RowSet, ValueKind, ValueNE};
+use flowdb_abi::ValueKind;
 use serde_json::json;
 
 /// Runs `$function::<Model>($args)` for the model of table `$table`. Typed reads need the Rust
@@ -528,21 +528,6 @@ fn hostile_value(column: &ColumnMeta, text: &str) -> Value {
         ColumnKind::Json => Value::Json(hostile_document(column, text).to_string().into()),
         _ => Value::Text(text.into()),
     }
-}
-
-/// A model from column values, as a read would build it.
-fn build<M: Model>(values: Vec<Value>) -> M {
-    let set = RowSet {
-        columns: M::TABLE
-            .columns
-            .iter()
-            .map(|column| RString::from(column.name))
-            .collect(),
-        values: values.into_iter().map(ValueNE::new).collect::<RVec<_>>(),
-    };
-    let rows = Rows::new(set);
-    M::from_row(&rows.row(0).unwrap())
-        .unwrap_or_else(|err| panic!("{}: building the model: {err}", M::TABLE.name))
 }
 
 /// Reads the row back through the model and compares it with what was written.

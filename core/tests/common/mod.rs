@@ -58,6 +58,47 @@ pub fn interface(url: &str) -> std::sync::Arc<DbInterface> {
     DbInterface::with_registry(DatabaseConfig::new(url), registry()).unwrap()
 }
 
+/// The `flowdb` binary with a clean environment: no inherited database or flowdb settings, a
+/// private home.
+pub fn flowdb_command(home: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_flowdb"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PREFECT_") || key.starts_with("FLOWDB_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("FLOWDB_HOME", home).env("HOME", home);
+    command
+}
+
+/// A model built from column values (in the table's column order), as a read builds it.
+pub fn build<M: flowdb::models::Model>(values: Vec<flowdb::value::Value>) -> M {
+    use abi_stable::std_types::{RString, RVec};
+    let set = flowdb_abi::RowSet {
+        columns: M::TABLE
+            .columns
+            .iter()
+            .map(|column| RString::from(column.name))
+            .collect(),
+        values: values
+            .into_iter()
+            .map(flowdb_abi::ValueNE::new)
+            .collect::<RVec<_>>(),
+    };
+    let rows = flowdb::value::Rows::new(set);
+    M::from_row(&rows.row(0).unwrap())
+        .unwrap_or_else(|err| panic!("{}: building the model: {err}", M::TABLE.name))
+}
+
+/// Whether the tests run as root (who may chown, and whom PostgreSQL and PgBouncer refuse to
+/// run as).
+pub fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
 /// A fresh, empty directory under the system temp dir.
 pub fn temp_dir(label: &str) -> PathBuf {
     static NEXT: AtomicU32 = AtomicU32::new(0);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{postgres_server as server, temp_dir, with_postgres_database};
+use super::{is_root, postgres_server as server, temp_dir, with_postgres_database};
 
 /// A running PgBouncer, stopped when dropped.
 pub struct PgBouncer {
@@ -33,13 +33,6 @@ fn pgbouncer_binary() -> PathBuf {
         "pgbouncer is not installed: the test command installs it (`apt-get install pgbouncer`), \
          or set FLOWDB_TEST_PGBOUNCER to its path"
     );
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
 
 impl PgBouncer {
