@@ -75,3 +75,52 @@ async fn with_the_statement_cache_on_flowdb_names_the_setting_to_change() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_cache_on_and_startup_parameters_ignored_flowdb_names_the_setting() {
+    // The other way PgBouncer is often configured: told to ignore the startup parameters, so
+    // connecting works, and then named prepared statements meet other clients' on the two
+    // shared server connections.
+    let bouncer = PgBouncer::start_with("ignore_startup_parameters = extra_float_digits, options");
+    let bouncer = &bouncer;
+    with_postgres_database(|direct| async move {
+        let db = interface(&bouncer.url(&direct, false));
+        let mut tasks = Vec::new();
+        for task in 0..8_i64 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                let session = db.session().await.unwrap();
+                let mut errors = Vec::new();
+                for round in 0..25_i64 {
+                    let sql = format!("select {task} + $1 as n{}", round % 5);
+                    if let Err(err) = session
+                        .fetch_all(&sql, vec![flowdb::value::Value::Int64(round)])
+                        .await
+                    {
+                        errors.push(err.to_string());
+                    }
+                }
+                errors
+            }));
+        }
+        let mut errors = Vec::new();
+        for task in tasks {
+            errors.extend(task.await.unwrap());
+        }
+        assert!(
+            !errors.is_empty(),
+            "named statements on shared server connections never collided: {}",
+            bouncer.log()
+        );
+        for message in &errors {
+            assert!(
+                message.contains("prepared statement")
+                    && message.contains(
+                        "PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_STATEMENT_CACHE_SIZE=0"
+                    ),
+                "{message}"
+            );
+        }
+    })
+    .await;
+}

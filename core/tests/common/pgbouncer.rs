@@ -40,6 +40,12 @@ impl PgBouncer {
     /// otherwise (no `ignore_startup_parameters`), and two server connections per database so
     /// that concurrent clients share them.
     pub fn start() -> PgBouncer {
+        PgBouncer::start_with("")
+    }
+
+    /// Starts PgBouncer as [`start`](Self::start) does, with `extra` lines added to its
+    /// `[pgbouncer]` section.
+    pub fn start_with(extra: &str) -> PgBouncer {
         let (user, host, server_port) = server();
         let dir = temp_dir("pgbouncer");
         let port = TcpListener::bind("127.0.0.1:0")
@@ -55,7 +61,7 @@ impl PgBouncer {
                 "[databases]\n* = host={host} port={server_port}\n\n[pgbouncer]\n\
                  listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n\
                  auth_type = trust\nauth_file = {}\npool_mode = transaction\n\
-                 default_pool_size = 2\nmax_client_conn = 200\n",
+                 default_pool_size = 2\nmax_client_conn = 200\n{extra}\n",
                 dir.join("userlist.txt").display()
             ),
         )
