@@ -85,6 +85,54 @@ async fn a_backend_terminated_mid_transaction_costs_that_transaction_only() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_idle_connection_terminated_costs_at_most_one_call_each() {
+    with_postgres_database(|url| async move {
+        let mut config = DatabaseConfig::new(&url);
+        config.pool_size = 3;
+        config.max_overflow = 0;
+        let db = DbInterface::with_registry(config, registry()).unwrap();
+        let session = db.session().await.unwrap();
+        // Open all three connections at once, then let them sit idle.
+        let warm: Vec<_> = (0..3)
+            .map(|_| session.fetch_all("select pg_sleep(0.05)::text", vec![]))
+            .collect();
+        for outcome in futures::future::join_all(warm).await {
+            outcome.unwrap();
+        }
+        let database = url.rsplit_once('/').unwrap().1.to_owned();
+        let admin = interface(&postgres_admin_url());
+        let killed = admin
+            .session()
+            .await
+            .unwrap()
+            .fetch_all(
+                "select count(pg_terminate_backend(pid)) as n from pg_stat_activity \
+                 where datname = $1 and pid <> pg_backend_pid()",
+                vec![Value::Text(database.into())],
+            )
+            .await
+            .unwrap();
+        assert_eq!(killed.row(0).unwrap().get::<i64>("n").unwrap(), 3);
+        let mut failures = 0;
+        for _ in 0..10 {
+            match session.fetch_all("select 1 as one", vec![]).await {
+                Ok(_) => {}
+                Err(err) => {
+                    assert_eq!(err.kind(), Some(ErrorKind::CONNECTION), "{err}");
+                    failures += 1;
+                }
+            }
+        }
+        assert!(
+            failures <= 3,
+            "{failures} calls failed for 3 dead connections"
+        );
+        session.fetch_all("select 1 as one", vec![]).await.unwrap();
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_server_that_never_answers_times_out_at_the_connect_timeout() {
     // The kernel completes the TCP handshake for a listening socket nobody accepts from: the
