@@ -4,6 +4,26 @@
 //! [`params!`](crate::params) macro); rows are read in place from the plugin's row set, without
 //! copying, through [`Row::get`] and [`FromValue`].
 //!
+//! Timestamps are kept to the microsecond, as both dialects (and Prefect) store them: a
+//! `DateTime<Utc>` is rounded down (towards the past) to a whole microsecond when it is bound,
+//! so what reads back equals `at.trunc_subsecs(6)` (chrono's `SubsecRound`), not `at`. Build
+//! times that way (or from whole microseconds) when a value written must compare equal to the
+//! value read.
+//!
+//! ```
+//! use chrono::{SubsecRound, TimeZone, Utc};
+//! use flowdb::value::{FromValue, IntoValue};
+//!
+//! for at in [
+//!     Utc.timestamp_opt(1_700_000_000, 123_456_789).unwrap(),
+//!     Utc.timestamp_opt(-1, 999_999_500).unwrap(), // before 1970: still towards the past
+//! ] {
+//!     let bound = at.into_value();
+//!     let read = chrono::DateTime::<Utc>::from_value(&bound).unwrap();
+//!     assert_eq!(read, at.trunc_subsecs(6));
+//! }
+//! ```
+//!
 //! Reading is lenient in the ways the two dialects differ, so the same code reads either: a
 //! SQLite integer reads as a `bool`, SQLite's text UUIDs and Prefect's naive-UTC timestamp text
 //! read as [`uuid::Uuid`] and [`chrono::DateTime`].
@@ -134,7 +154,6 @@ into_value! {
     f64 => |v| Value::Float64(v),
     &str => |v| Value::Text(v.into()),
     String => |v| Value::Text(v.into()),
-    &String => |v| Value::Text(v.as_str().into()),
     Vec<u8> => |v| Value::Bytes(v.into()),
     &[u8] => |v| Value::Bytes(v.to_vec().into()),
     uuid::Uuid => |v| Value::Uuid(v.into_bytes()),
@@ -146,7 +165,28 @@ into_value! {
     Vec<String> => |v| Value::TextList(v.iter().map(|item| item.as_str().into()).collect()),
     Vec<&str> => |v| Value::TextList(v.iter().map(|item| (*item).into()).collect()),
     Vec<i64> => |v| Value::Int64List(v.into()),
-    &uuid::Uuid => |v| Value::Uuid(v.into_bytes()),
+    &[String] => |v| Value::TextList(v.iter().map(|item| item.as_str().into()).collect()),
+    &[&str] => |v| Value::TextList(v.iter().map(|item| (*item).into()).collect()),
+    &[i64] => |v| Value::Int64List(v.to_vec().into()),
+}
+
+/// A reference binds as the value it refers to (`&id`, `&run.state_type`, `&Some(at)`).
+///
+/// ```
+/// use flowdb::{params, value::Value};
+/// use flowdb::models::StateType;
+///
+/// let id = uuid::Uuid::nil();
+/// let state = StateType::Running;
+/// let name = String::from("nightly");
+/// let list = params![&id, &state, &name, &Some(3_i64), &["a", "b"][..]];
+/// assert_eq!(list[1], Value::Text("RUNNING".into()));
+/// assert_eq!(list[3], Value::Int64(3));
+/// ```
+impl<T: IntoValue + Clone> IntoValue for &T {
+    fn into_value(self) -> Value {
+        self.clone().into_value()
+    }
 }
 
 impl<T: IntoValue> IntoValue for Option<T> {

@@ -357,3 +357,128 @@ fn plugins_agree_with_the_models_on_upsert_columns() {
         }
     }
 }
+
+/// The microsecond rule, on each dialect: a time bound with nanoseconds reads back as the value
+/// module's docs say it becomes (rounded down to the microsecond), through a model and through a
+/// parameter given by reference.
+async fn timestamps_read_back_rounded_down_to_the_microsecond(db: &flowdb::DbInterface) {
+    use chrono::{DateTime, SubsecRound, TimeZone, Utc};
+    db.upgrade("head").await.unwrap();
+    let session = db.session().await.unwrap();
+    let mut flow = models::Flow::new("microseconds");
+    flow.created = Utc.timestamp_opt(1_700_000_000, 123_456_789).unwrap();
+    flow.updated = Utc.timestamp_opt(-1, 999_999_500).unwrap();
+    session.insert(&flow).await.unwrap();
+    let rows = session
+        .fetch_all(
+            "SELECT created, updated FROM flow WHERE name = $1 AND id = $2 AND created = $3",
+            flowdb::params![&flow.name, &flow.id, &flow.created],
+        )
+        .await
+        .unwrap();
+    let row = rows
+        .row(0)
+        .expect("the flow, found by reference parameters");
+    let created: DateTime<Utc> = row.get("created").unwrap();
+    let updated: DateTime<Utc> = row.get("updated").unwrap();
+    assert_eq!(created, flow.created.trunc_subsecs(6));
+    assert_eq!(updated, flow.updated.trunc_subsecs(6));
+    assert_eq!(
+        updated,
+        Utc.timestamp_opt(-1, 999_999_000).unwrap(),
+        "before 1970 too, towards the past"
+    );
+}
+
+#[tokio::test]
+async fn timestamps_keep_microseconds_on_sqlite() {
+    let path = temp_dir("microseconds").join("flowdb.db");
+    timestamps_read_back_rounded_down_to_the_microsecond(&interface(&format!(
+        "sqlite:///{}",
+        path.display()
+    )))
+    .await;
+}
+
+#[tokio::test]
+async fn timestamps_keep_microseconds_on_postgres() {
+    with_postgres_database(|url| async move {
+        timestamps_read_back_rounded_down_to_the_microsecond(&interface(&url)).await;
+    })
+    .await;
+}
+
+/// Typed upserts on tier 3's conflict columns: a flow kept (DO NOTHING) and a deployment merged
+/// (DO UPDATE, keeping its id and `created`), the stored row returned either way.
+async fn upserts_keep_or_merge_the_stored_row(db: &flowdb::DbInterface) {
+    use flowdb::models::{Deployment, Flow, OnConflict};
+    db.upgrade("head").await.unwrap();
+    assert_eq!(
+        db.orm().upsert_columns("FlowRun"),
+        db.orm().upsert_columns("flow_run"),
+        "a model's type name and its table's name mean the same"
+    );
+    assert_eq!(
+        db.orm().upsert_columns_of::<Deployment>(),
+        Some(vec!["flow_id".to_owned(), "name".to_owned()])
+    );
+
+    let first = db
+        .upsert(&Flow::new("upserted"), OnConflict::DoNothing)
+        .await
+        .unwrap();
+    let mut second = Flow::new("upserted");
+    second.tags = flowdb::value::Json(serde_json::json!(["ignored"]));
+    let again = db.upsert(&second, OnConflict::DoNothing).await.unwrap();
+    assert_eq!(again, first, "the stored flow, untouched");
+
+    let mut deployment = Deployment::new(first.id, "nightly");
+    deployment.description = Some("first".to_owned());
+    let stored = db.upsert(&deployment, OnConflict::DoUpdate).await.unwrap();
+    assert_eq!(stored.id, deployment.id);
+    let mut replacement = Deployment::new(first.id, "nightly");
+    replacement.description = Some("second".to_owned());
+    let merged = db.upsert(&replacement, OnConflict::DoUpdate).await.unwrap();
+    assert_eq!(merged.id, deployment.id, "the stored row's id is kept");
+    assert_eq!(merged.created, stored.created, "and its creation time");
+    assert_eq!(merged.description.as_deref(), Some("second"));
+    let count: i64 = db
+        .session()
+        .await
+        .unwrap()
+        .fetch_all("SELECT count(*) AS n FROM deployment", vec![])
+        .await
+        .unwrap()
+        .row(0)
+        .unwrap()
+        .get("n")
+        .unwrap();
+    assert_eq!(count, 1);
+
+    let err = db
+        .upsert(
+            &build::<models::Log>(generate(models::Log::TABLE, 0)),
+            OnConflict::DoNothing,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no upsert columns"),
+        "a table without upsert columns is refused: {err}"
+    );
+}
+
+#[tokio::test]
+async fn upserts_on_sqlite() {
+    let path = temp_dir("upserts").join("flowdb.db");
+    upserts_keep_or_merge_the_stored_row(&interface(&format!("sqlite:///{}", path.display())))
+        .await;
+}
+
+#[tokio::test]
+async fn upserts_on_postgres() {
+    with_postgres_database(|url| async move {
+        upserts_keep_or_merge_the_stored_row(&interface(&url)).await;
+    })
+    .await;
+}

@@ -9,8 +9,18 @@ pub type PluginResult<T> = RResult<T, PluginError>;
 /// The class of an error, an integer newtype so that later ABI versions can add classes.
 ///
 /// A host that meets a code it does not know treats it like [`ErrorKind::INTERNAL`].
+///
+/// It prints as its constant's name, so that a host's `main` returning an error shows the
+/// class and not a number:
+///
+/// ```
+/// use flowdb_abi::ErrorKind;
+///
+/// assert_eq!(format!("{:?}", ErrorKind::CONNECTION), "CONNECTION");
+/// assert_eq!(format!("{:?}", ErrorKind(200)), "ErrorKind(200)");
+/// ```
 #[repr(transparent)]
-#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(StableAbi, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ErrorKind(pub u8);
 
 impl ErrorKind {
@@ -43,6 +53,27 @@ impl ErrorKind {
     /// The plugin was shut down.
     pub const SHUT_DOWN: Self = Self(13);
 
+    /// The constant's name (`CONNECTION`), or `None` for a code this build does not know.
+    pub fn constant_name(self) -> Option<&'static str> {
+        Some(match self {
+            Self::INTERNAL => "INTERNAL",
+            Self::CONNECTION => "CONNECTION",
+            Self::AUTHENTICATION => "AUTHENTICATION",
+            Self::TIMEOUT => "TIMEOUT",
+            Self::CONSTRAINT_VIOLATION => "CONSTRAINT_VIOLATION",
+            Self::SERIALIZATION => "SERIALIZATION",
+            Self::NOT_FOUND => "NOT_FOUND",
+            Self::UNSUPPORTED => "UNSUPPORTED",
+            Self::INVALID_ARGUMENT => "INVALID_ARGUMENT",
+            Self::DATABASE => "DATABASE",
+            Self::DECODE => "DECODE",
+            Self::PANIC => "PANIC",
+            Self::POISONED => "POISONED",
+            Self::SHUT_DOWN => "SHUT_DOWN",
+            _ => return None,
+        })
+    }
+
     /// A short lowercase name for messages and JSON output.
     pub fn name(self) -> &'static str {
         match self {
@@ -74,8 +105,20 @@ impl ErrorKind {
 ///     .with_sqlstate("23505");
 /// assert_eq!(err.to_string(), "constraint violation: duplicate key (SQLSTATE 23505)");
 /// ```
+///
+/// Its `Debug` form names the class and shows the optional codes as Rust options:
+///
+/// ```
+/// use flowdb_abi::{ErrorKind, PluginError};
+///
+/// let err = PluginError::new(ErrorKind::TIMEOUT, "pool timed out");
+/// assert_eq!(
+///     format!("{err:?}"),
+///     r#"PluginError { kind: TIMEOUT, sqlstate: None, vendor_code: None, message: "pool timed out" }"#
+/// );
+/// ```
 #[repr(C)]
-#[derive(StableAbi, Debug, Clone, PartialEq)]
+#[derive(StableAbi, Clone, PartialEq)]
 pub struct PluginError {
     /// The class of the error.
     pub kind: ErrorKind,
@@ -108,6 +151,29 @@ impl PluginError {
     pub fn with_vendor_code(mut self, code: i64) -> Self {
         self.vendor_code = ROption::RSome(code);
         self
+    }
+}
+
+impl fmt::Debug for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.constant_name() {
+            Some(name) => f.write_str(name),
+            None => f.debug_tuple("ErrorKind").field(&self.0).finish(),
+        }
+    }
+}
+
+impl fmt::Debug for PluginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PluginError")
+            .field("kind", &self.kind)
+            .field(
+                "sqlstate",
+                &self.sqlstate.as_ref().map(RString::as_str).into_option(),
+            )
+            .field("vendor_code", &self.vendor_code.into_option())
+            .field("message", &self.message.as_str())
+            .finish()
     }
 }
 

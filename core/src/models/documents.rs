@@ -222,6 +222,12 @@ macro_rules! json_documents {
                 json_document(value)
             }
         }
+
+        impl crate::value::IntoValue for $ty {
+            fn into_value(self) -> Value {
+                json_value(&self)
+            }
+        }
     )*};
 }
 

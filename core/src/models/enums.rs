@@ -57,6 +57,12 @@ macro_rules! prefect_enum {
             }
         }
 
+        impl crate::value::IntoValue for $name {
+            fn into_value(self) -> Value {
+                Value::Text(self.as_str().into())
+            }
+        }
+
         impl ColumnValue for $name {
             const KIND: ColumnKind = ColumnKind::Enum(&[$($label),+]);
 

@@ -16,6 +16,7 @@ mod defaults;
 mod documents;
 mod enums;
 mod tables;
+mod upsert;
 
 pub use self::column::{ColumnKind, ColumnMeta, ColumnValue, TableMeta};
 pub use self::documents::{
@@ -24,6 +25,7 @@ pub use self::documents::{
 };
 pub use self::enums::{DeploymentStatus, StateType, WorkPoolStatus, WorkQueueStatus, WorkerStatus};
 pub use self::tables::*;
+pub use self::upsert::OnConflict;
 
 use crate::error::Error;
 use crate::value::{Row, Value};

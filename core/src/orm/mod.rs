@@ -49,9 +49,15 @@ impl OrmConfiguration {
             .map(|sql| sql.into_string())
     }
 
-    /// The columns an upsert of `model` conflicts on.
+    /// The columns an upsert of `model` conflicts on: a table's name (`flow_run`, as in
+    /// Prefect) or a model's type name (`FlowRun`, as [`TableMeta::model`](crate::models::TableMeta)
+    /// holds it). See also [`upsert_columns_of`](Self::upsert_columns_of).
     pub fn upsert_columns(&self, model: &str) -> Option<Vec<String>> {
-        match self.inner.upsert_columns(RStr::from_str(model)) {
+        let table = crate::models::all_models()
+            .into_iter()
+            .find(|table| table.model == model)
+            .map_or(model, |table| table.name);
+        match self.inner.upsert_columns(RStr::from_str(table)) {
             ROption::RSome(columns) => Some(
                 columns
                     .into_iter()
@@ -60,5 +66,10 @@ impl OrmConfiguration {
             ),
             ROption::RNone => None,
         }
+    }
+
+    /// The columns an upsert of model `M` conflicts on.
+    pub fn upsert_columns_of<M: crate::models::Model>(&self) -> Option<Vec<String>> {
+        self.upsert_columns(M::TABLE.name)
     }
 }
