@@ -36,8 +36,9 @@ pub mod value;
 
 pub use crate::config::{Database, DatabaseConfig, Session, Statement, Transaction};
 pub use crate::dependencies::{
-    OverrideGuard, inject_db, provide_database_interface, set_database_interface,
-    temporary_database_config, temporary_database_interface,
+    OverrideGuard, in_current_scope, inject_db, provide_database_interface, scoped_database_config,
+    scoped_database_interface, set_database_interface, temporary_database_config,
+    temporary_database_interface,
 };
 pub use crate::error::{Error, Result};
 pub use crate::interface::DbInterface;

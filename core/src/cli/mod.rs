@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use flowdb::plugin::{PluginPins, PluginRegistry, SearchPath};
+use flowdb::plugin::{PluginPins, PluginRegistry, SearchCaller, SearchPath};
 use flowdb::{DbInterface, Error};
 
 /// The version of the `--json` envelopes; bumped when a field changes meaning or disappears.
@@ -84,8 +84,12 @@ pub(crate) fn init_logging(verbose: bool) {
 }
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let registry = PluginRegistry::discover(SearchPath::from_env().with_explicit(cli.plugin_paths))
-        .with_pins(PluginPins::from_env());
+    let registry = PluginRegistry::discover(
+        SearchPath::from_env()
+            .with_explicit(cli.plugin_paths)
+            .for_caller(SearchCaller::Cli),
+    )
+    .with_pins(PluginPins::from_env());
     match cli.command {
         Command::Plugins(command) => plugins::run(command, &registry, cli.verbose),
         Command::Database(command) => {

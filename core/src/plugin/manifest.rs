@@ -115,17 +115,21 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// The library's path, resolved against the manifest's directory.
+    /// The library's path, resolved against the directory the manifest really is in: a manifest
+    /// reached through a symbolic link (a plugin installed by linking its manifest into a
+    /// plugin directory) names its library relative to where the file itself lives, not the
+    /// link.
     pub fn library_path(&self, manifest_path: &Path) -> PathBuf {
         let library = Path::new(&self.library);
         if library.is_absolute() {
-            library.to_path_buf()
-        } else {
-            manifest_path
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(library)
+            return library.to_path_buf();
         }
+        let manifest_path =
+            std::fs::canonicalize(manifest_path).unwrap_or_else(|_| manifest_path.to_path_buf());
+        manifest_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(library)
     }
 }
 

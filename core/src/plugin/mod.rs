@@ -21,4 +21,4 @@ pub use self::pins::PluginPins;
 pub use self::registry::{
     PluginCandidate, PluginRegistry, PluginReport, PluginStatus, SearchTraceEntry,
 };
-pub use self::search::{SearchDir, SearchPath, SearchTier};
+pub use self::search::{SearchCaller, SearchDir, SearchPath, SearchTier};

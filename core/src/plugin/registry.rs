@@ -355,7 +355,7 @@ impl PluginRegistry {
                 entry.outcome
             );
         }
-        text.push_str("add a plugin directory with --plugin-path or FLOWDB_PLUGIN_PATH");
+        text.push_str(self.search.caller.how_to_add());
         text
     }
 

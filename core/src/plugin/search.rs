@@ -5,7 +5,9 @@
 //! 1. explicit paths given by the caller (`--plugin-path`, [`SearchPath::with_explicit`]);
 //! 2. `FLOWDB_PLUGIN_PATH`, directories separated by `:` (absolute paths only, unless
 //!    `FLOWDB_ALLOW_RELATIVE_PLUGIN_PATHS=1`);
-//! 3. the running executable's directory, then its `../lib/flowdb/plugins`;
+//! 3. the running executable's directory, then its `../lib/flowdb/plugins`; for an executable
+//!    cargo built into `target/<profile>/deps` or `target/<profile>/examples` (a test binary,
+//!    an example), also `target/<profile>`, where cargo builds the workspace's plugins;
 //! 4. the user directory, `$FLOWDB_HOME/plugins` (default `~/.flowdb/plugins`);
 //! 5. the system directories `/usr/local/lib/flowdb/plugins` and `/usr/lib/flowdb/plugins`.
 //!
@@ -56,11 +58,50 @@ pub struct SearchDir {
     pub refused: Option<String>,
 }
 
+/// Who searches, so that a plugin that is not found is explained in the caller's terms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SearchCaller {
+    /// A host application linking flowdb: told about the API and `FLOWDB_PLUGIN_PATH`.
+    #[default]
+    Host,
+    /// The `flowdb` command: told about `--plugin-path` and `FLOWDB_PLUGIN_PATH`.
+    Cli,
+}
+
+impl SearchCaller {
+    /// What to do when no plugin was found, in the caller's terms.
+    pub fn how_to_add(self) -> &'static str {
+        match self {
+            SearchCaller::Cli => "add a plugin directory with --plugin-path or FLOWDB_PLUGIN_PATH",
+            SearchCaller::Host => {
+                "add a plugin directory to FLOWDB_PLUGIN_PATH (absolute paths, `:`-separated), or \
+                 build the registry with it: PluginRegistry::init_global(SearchPath::from_env()\
+                 .with_explicit([dir])) before the first interface, or PluginRegistry::discover \
+                 for a registry of your own; or install the plugin's library and manifest in \
+                 ~/.flowdb/plugins or /usr/local/lib/flowdb/plugins"
+            }
+        }
+    }
+}
+
+/// `target/<profile>` for an executable in cargo's `target/<profile>/deps` or
+/// `target/<profile>/examples`.
+fn cargo_profile_dir(exe_dir: &Path) -> Option<PathBuf> {
+    let name = exe_dir.file_name()?;
+    (name == "deps" || name == "examples")
+        .then(|| exe_dir.parent().map(Path::to_path_buf))
+        .flatten()
+}
+
 /// The ordered search path.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SearchPath {
     /// Every place, in precedence order.
     pub dirs: Vec<SearchDir>,
+    /// Who searches (the hint of a "not found" error follows it).
+    #[serde(skip)]
+    pub caller: SearchCaller,
 }
 
 impl SearchPath {
@@ -102,6 +143,15 @@ impl SearchPath {
                 path: exe_dir.join("../lib/flowdb/plugins"),
                 refused: None,
             });
+            // Cargo puts test binaries and examples one level below the profile directory
+            // that holds the workspace's built plugins.
+            if let Some(profile_dir) = cargo_profile_dir(exe_dir) {
+                dirs.push(SearchDir {
+                    tier: SearchTier::Executable,
+                    path: profile_dir,
+                    refused: None,
+                });
+            }
         }
         let home = env("FLOWDB_HOME")
             .map(PathBuf::from)
@@ -133,7 +183,16 @@ impl SearchPath {
                 ));
             }
         }
-        SearchPath { dirs }
+        SearchPath {
+            dirs,
+            caller: SearchCaller::Host,
+        }
+    }
+
+    /// The same places, searched for `caller`.
+    pub fn for_caller(mut self, caller: SearchCaller) -> SearchPath {
+        self.caller = caller;
+        self
     }
 
     /// Puts explicit paths (directories or manifest files) in front, in the order given.
