@@ -388,6 +388,15 @@ async fn timestamps_read_back_rounded_down_to_the_microsecond(db: &flowdb::DbInt
         Utc.timestamp_opt(-1, 999_999_000).unwrap(),
         "before 1970 too, towards the past"
     );
+    // A model built by its constructor is already at the stored precision.
+    let fresh = models::Flow::new("fresh");
+    session.insert(&fresh).await.unwrap();
+    let back: models::Flow = session
+        .get(vec![Value::Uuid(fresh.id.into_bytes())])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back, fresh, "written and read back, equal");
 }
 
 #[tokio::test]
@@ -479,6 +488,60 @@ async fn upserts_on_sqlite() {
 async fn upserts_on_postgres() {
     with_postgres_database(|url| async move {
         upserts_keep_or_merge_the_stored_row(&interface(&url)).await;
+    })
+    .await;
+}
+
+/// A work pool and its default queue go in together, pointing at each other; a second pool of
+/// the same name fails and leaves no stray queue.
+async fn work_pools_come_with_their_default_queue(db: &flowdb::DbInterface) {
+    use flowdb::models::{Select, WorkPool, WorkQueue};
+    db.upgrade("head").await.unwrap();
+    let (pool, queue) = db.create_work_pool(WorkPool::new("k8s")).await.unwrap();
+    assert_eq!(pool.default_queue_id, Some(queue.id));
+    assert_eq!(queue.work_pool_id, pool.id);
+    let stored = db
+        .session()
+        .await
+        .unwrap()
+        .get::<WorkPool>(vec![Value::Uuid(pool.id.into_bytes())])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.default_queue_id, Some(queue.id));
+    let queues = Select::<WorkQueue>::new()
+        .filter(WorkQueue::work_pool_id.eq(pool.id))
+        .fetch(db)
+        .await
+        .unwrap();
+    assert_eq!(queues, vec![queue]);
+    assert_eq!(queues[0].name, "default");
+    assert_eq!(queues[0].priority, 1);
+
+    let err = db.create_work_pool(WorkPool::new("k8s")).await.unwrap_err();
+    assert_eq!(
+        err.kind(),
+        Some(flowdb::ErrorKind::CONSTRAINT_VIOLATION),
+        "{err}"
+    );
+    assert_eq!(
+        Select::<WorkQueue>::new().count(db).await.unwrap(),
+        1,
+        "the failed pool left no queue behind"
+    );
+}
+
+#[tokio::test]
+async fn work_pools_on_sqlite() {
+    let path = temp_dir("work-pools").join("flowdb.db");
+    work_pools_come_with_their_default_queue(&interface(&format!("sqlite:///{}", path.display())))
+        .await;
+}
+
+#[tokio::test]
+async fn work_pools_on_postgres() {
+    with_postgres_database(|url| async move {
+        work_pools_come_with_their_default_queue(&interface(&url)).await;
     })
     .await;
 }

@@ -170,6 +170,67 @@ pub const JSON_ARR_AGG: ComponentSpec = ComponentSpec {
     parameters: &[required("expression", ValueKind::TEXT, "an SQL expression")],
 };
 
+/// `for_update`: the clause that locks the rows a `SELECT` reads, for the rest of the
+/// transaction; empty where the transaction's own write lock covers them (SQLite, whose
+/// `with_for_update` transaction holds the database's write lock from `BEGIN IMMEDIATE`).
+pub const FOR_UPDATE: ComponentSpec = ComponentSpec {
+    name: "for_update",
+    description: "the clause appended to a SELECT to lock its rows (FOR UPDATE [SKIP LOCKED | NOWAIT]; empty where the transaction's write lock covers them)",
+    kind: ComponentKind::FRAGMENT,
+    parameters: &[
+        optional(
+            "skip_locked",
+            ValueKind::BOOL,
+            "skip rows another transaction has locked (default false)",
+        ),
+        optional(
+            "nowait",
+            ValueKind::BOOL,
+            "fail at once instead of waiting for a locked row (default false)",
+        ),
+    ],
+};
+
+/// `json_has_all`: a JSON array column holds every text of a bound list (PostgreSQL's `?&`,
+/// as Prefect's `tags.all_` filters compile).
+pub const JSON_HAS_ALL: ComponentSpec = ComponentSpec {
+    name: "json_has_all",
+    description: "a condition: the JSON array expression holds every text of the text list bound at the parameter",
+    kind: ComponentKind::FRAGMENT,
+    parameters: &[
+        required(
+            "expression",
+            ValueKind::TEXT,
+            "an SQL expression of a JSON array",
+        ),
+        required(
+            "parameter",
+            ValueKind::TEXT,
+            "the placeholder a text list is bound to ($n), which may appear more than once",
+        ),
+    ],
+};
+
+/// `json_has_any`: a JSON array column holds at least one text of a bound list (PostgreSQL's
+/// `?|`, as Prefect's `tags.any_` filters compile).
+pub const JSON_HAS_ANY: ComponentSpec = ComponentSpec {
+    name: "json_has_any",
+    description: "a condition: the JSON array expression holds at least one text of the text list bound at the parameter",
+    kind: ComponentKind::FRAGMENT,
+    parameters: &[
+        required(
+            "expression",
+            ValueKind::TEXT,
+            "an SQL expression of a JSON array",
+        ),
+        required(
+            "parameter",
+            ValueKind::TEXT,
+            "the placeholder a text list is bound to ($n), which may appear more than once",
+        ),
+    ],
+};
+
 /// `make_timestamp_intervals`: at most 500 `(interval_start, interval_end)` rows.
 pub const MAKE_TIMESTAMP_INTERVALS: ComponentSpec = ComponentSpec {
     name: "make_timestamp_intervals",
@@ -519,10 +580,13 @@ pub const STANDARD_COMPONENTS: &[&ComponentSpec] = &[
     &FLOW_RUN_GRAPH_V2_BOUNDS,
     &FLOW_RUN_GRAPH_V2_STATES,
     &FLOW_RUN_HISTORY,
+    &FOR_UPDATE,
     &GET_SCHEDULED_FLOW_RUNS_FROM_WORK_POOL,
     &GET_SCHEDULED_FLOW_RUNS_FROM_WORK_QUEUES,
     &INSERT,
     &JSON_ARR_AGG,
+    &JSON_HAS_ALL,
+    &JSON_HAS_ANY,
     &MAKE_TIMESTAMP_BUCKET_INDEX,
     &MAKE_TIMESTAMP_INTERVALS,
     &READ_CONFIGURATION_VALUE,

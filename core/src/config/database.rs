@@ -213,7 +213,11 @@ impl Database {
     /// Starts a transaction; `with_for_update` takes the write lock up front on SQLite.
     pub async fn begin(&self, with_for_update: bool) -> Result<Transaction> {
         let transaction = into_result(&self.plugin, self.pool.begin(with_for_update).await)?;
-        Ok(Transaction::new(transaction, Arc::clone(&self.plugin)))
+        Ok(Transaction::new(
+            transaction,
+            Arc::clone(&self.plugin),
+            with_for_update,
+        ))
     }
 
     /// A round trip that reports the server.

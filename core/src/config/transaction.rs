@@ -14,6 +14,7 @@ use crate::value::{Rows, Value};
 pub struct Transaction {
     inner: TransactionBox,
     plugin: Arc<LoadedPlugin>,
+    with_for_update: bool,
 }
 
 impl std::fmt::Debug for Transaction {
@@ -25,8 +26,21 @@ impl std::fmt::Debug for Transaction {
 }
 
 impl Transaction {
-    pub(crate) fn new(inner: TransactionBox, plugin: Arc<LoadedPlugin>) -> Transaction {
-        Transaction { inner, plugin }
+    pub(crate) fn new(
+        inner: TransactionBox,
+        plugin: Arc<LoadedPlugin>,
+        with_for_update: bool,
+    ) -> Transaction {
+        Transaction {
+            inner,
+            plugin,
+            with_for_update,
+        }
+    }
+
+    /// Whether it was begun `with_for_update` (on SQLite: it holds the database's write lock).
+    pub fn with_for_update(&self) -> bool {
+        self.with_for_update
     }
 
     /// Runs a statement that returns no rows; returns the rows affected.

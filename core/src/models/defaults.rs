@@ -1,7 +1,9 @@
 //! Constructors with Prefect 3.9.1's defaults for the models the orchestration hot path
-//! creates: a flow, a work pool and its queues, a deployment, a flow run.
+//! creates: a flow, a work pool and its queues, a deployment, a flow run. Their `created` and
+//! `updated` are the current time to the microsecond, as stored, so a model built, written and
+//! read back compares equal.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -11,6 +13,12 @@ use crate::models::{
 };
 use crate::value::{Interval, Json};
 
+/// The current time as the database keeps it (to the microsecond), so that a model built now
+/// and read back after it is written compares equal to itself.
+pub(crate) fn stored_now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
 impl Flow {
     /// A flow named `name`, with a new id, no tags, created now.
     ///
@@ -19,7 +27,7 @@ impl Flow {
     /// assert_eq!(flow.name, "etl");
     /// ```
     pub fn new(name: impl Into<String>) -> Flow {
-        let now = Utc::now();
+        let now = stored_now();
         Flow {
             id: Uuid::new_v4(),
             created: now,
@@ -35,7 +43,7 @@ impl WorkPool {
     /// A work pool named `name` of type `process`, not paused, with no concurrency limit and
     /// no default queue yet (see [`WorkQueue::new`]).
     pub fn new(name: impl Into<String>) -> WorkPool {
-        let now = Utc::now();
+        let now = stored_now();
         WorkPool {
             id: Uuid::new_v4(),
             created: now,
@@ -58,7 +66,7 @@ impl WorkPool {
 impl WorkQueue {
     /// A queue named `name` in `work_pool_id`, priority 1, not paused, no concurrency limit.
     pub fn new(work_pool_id: Uuid, name: impl Into<String>) -> WorkQueue {
-        let now = Utc::now();
+        let now = stored_now();
         WorkQueue {
             id: Uuid::new_v4(),
             created: now,
@@ -79,7 +87,7 @@ impl WorkQueue {
 impl Deployment {
     /// A deployment of `flow_id` named `name`, in no queue, not paused, no parameters.
     pub fn new(flow_id: Uuid, name: impl Into<String>) -> Deployment {
-        let now = Utc::now();
+        let now = stored_now();
         Deployment {
             id: Uuid::new_v4(),
             created: now,
@@ -122,7 +130,7 @@ impl FlowRun {
         name: impl Into<String>,
         expected_start_time: DateTime<Utc>,
     ) -> FlowRun {
-        let now = Utc::now();
+        let now = stored_now();
         FlowRun {
             id: Uuid::new_v4(),
             created: now,

@@ -15,6 +15,7 @@ mod crud;
 mod defaults;
 mod documents;
 mod enums;
+mod select;
 mod tables;
 mod upsert;
 
@@ -24,6 +25,7 @@ pub use self::documents::{
     WorkPoolStorageConfiguration,
 };
 pub use self::enums::{DeploymentStatus, StateType, WorkPoolStatus, WorkQueueStatus, WorkerStatus};
+pub use self::select::{Column, Filter, Lock, Select, Sort};
 pub use self::tables::*;
 pub use self::upsert::OnConflict;
 
@@ -107,6 +109,16 @@ macro_rules! model {
             fn from_row(row: &$crate::value::Row<'_>) -> Result<Self, $crate::Error> {
                 Ok(Self { $($field: row.get($column)?,)+ })
             }
+        }
+
+        /// The columns, for typed filters and sorts ([`Select`](crate::models::Select)).
+        #[allow(non_upper_case_globals)]
+        impl $name {
+            $(
+                #[doc = concat!("Column `", $column, "`, for filters and sorts.")]
+                pub const $field: $crate::models::Column<$name, $ty> =
+                    $crate::models::Column::new($column);
+            )+
         }
 
         inventory::submit! { $crate::models::ModelEntry(<$name as $crate::models::Model>::TABLE) }

@@ -15,6 +15,7 @@
 //! | [`flow_run_history`](crate::DbInterface::flow_run_history) | `run_history` | one |
 //! | [`flow_run_graph`](crate::DbInterface::flow_run_graph) | `flow_run_graph_v2` | four, one unit |
 //! | [`read_configuration_value`](crate::DbInterface::read_configuration_value) and its writes | `read_configuration_value` and its cache | one (none on a cache hit) |
+//! | [`create_work_pool`](crate::DbInterface::create_work_pool) | `create_work_pool` with its default queue | three, one transaction |
 //!
 //! What they deliberately leave to the server above them, as Prefect's database layer does:
 //! orchestration rules beyond the global flow policy, events, and the bookkeeping a poll
@@ -24,6 +25,7 @@ mod configuration;
 mod flow_runs;
 mod graph;
 mod polls;
+mod work_pools;
 
 pub use self::flow_runs::{ExpectedState, HistoryInterval, HistoryState, StateProposal};
 pub use self::graph::{Graph, GraphArtifact, GraphEdge, GraphNode, GraphState};

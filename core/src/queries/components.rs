@@ -202,6 +202,38 @@ component! {
 }
 
 component! {
+    /// `for_update`: the clause that locks a `SELECT`'s rows (empty where the transaction's
+    /// write lock covers them).
+    #[derive(Default)]
+    ForUpdate => FOR_UPDATE {
+        /// Skip rows another transaction has locked.
+        skip_locked: Option<bool>,
+        /// Fail at once on a locked row.
+        nowait: Option<bool>,
+    }
+}
+
+component! {
+    /// `json_has_all`: a condition, the JSON array holds every text of a bound list.
+    JsonHasAll => JSON_HAS_ALL {
+        /// An SQL expression of a JSON array.
+        expression: String,
+        /// The placeholder the text list is bound to.
+        parameter: String,
+    }
+}
+
+component! {
+    /// `json_has_any`: a condition, the JSON array holds one text of a bound list at least.
+    JsonHasAny => JSON_HAS_ANY {
+        /// An SQL expression of a JSON array.
+        expression: String,
+        /// The placeholder the text list is bound to.
+        parameter: String,
+    }
+}
+
+component! {
     /// `cast_to_json`: a fragment.
     CastToJson => CAST_TO_JSON {
         /// An SQL expression.
@@ -577,7 +609,10 @@ mod tests {
         check::<ReadFlowRuns>(FlowRunFilter::FIELDS);
         check::<CountFlowRuns>(FlowRunFilter::FIELDS);
         check::<FlowRunHistory>(FlowRunFilter::FIELDS);
-        let typed = 20;
+        check::<ForUpdate>(&[]);
+        check::<JsonHasAll>(&[]);
+        check::<JsonHasAny>(&[]);
+        let typed = 23;
         assert_eq!(
             catalogue::STANDARD_COMPONENTS.len(),
             typed,

@@ -106,6 +106,17 @@ pub trait SqlDialect: Send + Sync + 'static {
     /// lock covers it (SQLite).
     fn for_update(&self, skip_locked: bool) -> &'static str;
 
+    /// The clause that locks the selected rows, failing at once on a row another transaction
+    /// holds. By default SQL's `FOR UPDATE NOWAIT` (PostgreSQL, MySQL 8, Oracle) where the
+    /// dialect locks rows at all, and empty where [`for_update`](Self::for_update) is.
+    fn for_update_nowait(&self) -> &'static str {
+        if self.for_update(false).is_empty() {
+            ""
+        } else {
+            "FOR UPDATE NOWAIT"
+        }
+    }
+
     /// The 0-based index of the `interval_micros`-long bucket after the timestamp bound at
     /// `start_param` that timestamp `timestamp` falls in (Prefect's
     /// `make_timestamp_bucket_index`).
@@ -608,6 +619,29 @@ impl<D: SqlDialect> DialectQueries for StandardQueries<D> {
                 dialect.json_arr_agg(args.required("expression", Arguments::text)?),
             )),
             "build_json_object" => self.build_json_object(args),
+            "for_update" => {
+                let skip_locked = args.bool("skip_locked")?.unwrap_or(false);
+                let nowait = args.bool("nowait")?.unwrap_or(false);
+                if skip_locked && nowait {
+                    return Err(args.invalid(
+                        "nowait",
+                        "cannot be combined with skip_locked: a locked row is either skipped or an error",
+                    ));
+                }
+                Ok(fragment(if nowait {
+                    dialect.for_update_nowait().to_owned()
+                } else {
+                    dialect.for_update(skip_locked).to_owned()
+                }))
+            }
+            "json_has_all" => Ok(fragment(dialect.json_array_has_all(
+                args.required("expression", Arguments::text)?,
+                args.required("parameter", Arguments::text)?,
+            ))),
+            "json_has_any" => Ok(fragment(dialect.json_array_has_any(
+                args.required("expression", Arguments::text)?,
+                args.required("parameter", Arguments::text)?,
+            ))),
             "make_timestamp_intervals" => self.intervals(args),
             "make_timestamp_bucket_index" => self.bucket_index(args),
             "set_state_id_on_inserted_flow_runs_statement" => {

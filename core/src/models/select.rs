@@ -1,0 +1,693 @@
+//! Typed reads of any model: filters on its columns, sorts, paging, counts, group counts and
+//! row locks, with bound parameters only.
+//!
+//! Every model has one constant per column, named like its field (`FlowRun::state_type`), from
+//! which filters and sorts are built:
+//!
+//! ```no_run
+//! # async fn example(db: &flowdb::DbInterface) -> flowdb::Result<()> {
+//! use flowdb::models::{FlowRun, Select, StateType};
+//!
+//! let due: Vec<FlowRun> = Select::<FlowRun>::new()
+//!     .filter(
+//!         FlowRun::state_type
+//!             .is_in([StateType::Scheduled, StateType::Pending])
+//!             .and(FlowRun::tags.json_has_any(["nightly"]))
+//!             .and(FlowRun::expected_start_time.le(chrono::Utc::now())),
+//!     )
+//!     .order_by(FlowRun::expected_start_time.asc())
+//!     .limit(50)
+//!     .fetch(db)
+//!     .await?;
+//! let by_state = Select::<FlowRun>::new().count_by(FlowRun::state_type, db).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The statement is built with sea-query (its PostgreSQL builder: quoted identifiers and `$n`
+//! placeholders, the contract's convention on every dialect), so only plain SQL that both
+//! first-party dialects accept goes out; what differs by dialect — JSON containment and row
+//! locks — is asked of the plugin's tier 2 (`json_has_all`, `json_has_any`, `for_update`).
+//!
+//! Rules that make both dialects give the same answer:
+//! - NULLs sort last ascending and first descending (PostgreSQL's default), written out as
+//!   `NULLS LAST`/`NULLS FIRST` so SQLite does the same; the primary key breaks ties, so
+//!   paging with `limit`/`offset` is stable.
+//! - `eq(None)` means `IS NULL` and `ne(None)` `IS NOT NULL`, as in SQLAlchemy; an empty
+//!   `is_in` matches nothing and an empty `is_not_in` excludes nothing, as Prefect's `_any`
+//!   filters do.
+//! - Text sorts by the database's collation: PostgreSQL's follows the database's locale,
+//!   SQLite's compares bytes. They agree on ASCII letters and digits of one case.
+//! - An enum column (`state_type`) sorts by Prefect's declaration order on PostgreSQL (its
+//!   enum type) and by its name on SQLite (text).
+//!
+//! **Locks.** [`Select::for_update`] reads inside a transaction ([`Select::fetch_in`]) and
+//! locks what it reads until the transaction ends. On PostgreSQL that is `FOR UPDATE` (with
+//! `SKIP LOCKED` or `NOWAIT` as asked) on the rows read, in any transaction. On SQLite, a
+//! transaction begun `with_for_update` (`BEGIN IMMEDIATE`) holds the database's write lock
+//! from its start, which covers every row: skipping is moot (no other writer can hold a
+//! row) and waiting is the busy timeout's. A locked read in a SQLite transaction begun
+//! without `with_for_update` would lock nothing, so it is refused.
+
+use std::marker::PhantomData;
+
+use sea_query::{Cond, Expr, ExprTrait, NullOrdering, Order, PostgresQueryBuilder, Query};
+
+use crate::config::Transaction;
+use crate::error::{Error, Result};
+use crate::interface::DbInterface;
+use crate::models::Model;
+use crate::queries::QueryComponents;
+use crate::queries::components::{ForUpdate, JsonHasAll, JsonHasAny};
+use crate::value::{FromValue, IntoValue, Value};
+
+/// A column of model `M` whose field holds a `T`.
+pub struct Column<M, T> {
+    name: &'static str,
+    _types: PhantomData<fn() -> (M, T)>,
+}
+
+impl<M, T> Clone for Column<M, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M, T> Copy for Column<M, T> {}
+
+impl<M, T> std::fmt::Debug for Column<M, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Column({})", self.name)
+    }
+}
+
+impl<M: Model, T> Column<M, T> {
+    /// The column named `name` of `M`'s table (the models declare theirs).
+    #[doc(hidden)]
+    pub const fn new(name: &'static str) -> Self {
+        Column {
+            name,
+            _types: PhantomData,
+        }
+    }
+
+    /// The column's name.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+
+    fn compare(self, op: Comparison, value: impl IntoValue) -> Filter<M> {
+        Filter::node(Node::Compare {
+            column: self.name,
+            op,
+            value: value.into_value(),
+        })
+    }
+
+    /// Equal to `value` (`IS NULL` when it is `None`).
+    pub fn eq(self, value: impl IntoValue) -> Filter<M> {
+        self.compare(Comparison::Eq, value)
+    }
+
+    /// Not equal to `value` (`IS NOT NULL` when it is `None`); like SQL, a NULL column is
+    /// neither equal nor unequal to a value.
+    pub fn ne(self, value: impl IntoValue) -> Filter<M> {
+        self.compare(Comparison::Ne, value)
+    }
+
+    /// Less than `value`.
+    pub fn lt(self, value: impl IntoValue) -> Filter<M> {
+        self.compare(Comparison::Lt, value)
+    }
+
+    /// At most `value`.
+    pub fn le(self, value: impl IntoValue) -> Filter<M> {
+        self.compare(Comparison::Le, value)
+    }
+
+    /// Greater than `value`.
+    pub fn gt(self, value: impl IntoValue) -> Filter<M> {
+        self.compare(Comparison::Gt, value)
+    }
+
+    /// At least `value`.
+    pub fn ge(self, value: impl IntoValue) -> Filter<M> {
+        self.compare(Comparison::Ge, value)
+    }
+
+    /// One of `values` (nothing matches an empty list).
+    pub fn is_in<V: IntoValue>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+        Filter::node(Node::In {
+            column: self.name,
+            values: values.into_iter().map(IntoValue::into_value).collect(),
+            negate: false,
+        })
+    }
+
+    /// None of `values` (an empty list excludes nothing; a NULL column is excluded, as in SQL).
+    pub fn is_not_in<V: IntoValue>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+        Filter::node(Node::In {
+            column: self.name,
+            values: values.into_iter().map(IntoValue::into_value).collect(),
+            negate: true,
+        })
+    }
+
+    /// NULL.
+    pub fn is_null(self) -> Filter<M> {
+        Filter::node(Node::Null {
+            column: self.name,
+            negate: false,
+        })
+    }
+
+    /// Not NULL.
+    pub fn is_not_null(self) -> Filter<M> {
+        Filter::node(Node::Null {
+            column: self.name,
+            negate: true,
+        })
+    }
+
+    /// The JSON array in this column holds every one of `texts` (Prefect's `tags.all_`).
+    pub fn json_has_all<S: Into<String>>(self, texts: impl IntoIterator<Item = S>) -> Filter<M> {
+        Filter::node(Node::Json {
+            column: self.name,
+            all: true,
+            texts: texts.into_iter().map(Into::into).collect(),
+        })
+    }
+
+    /// The JSON array in this column holds at least one of `texts` (Prefect's `tags.any_`).
+    pub fn json_has_any<S: Into<String>>(self, texts: impl IntoIterator<Item = S>) -> Filter<M> {
+        Filter::node(Node::Json {
+            column: self.name,
+            all: false,
+            texts: texts.into_iter().map(Into::into).collect(),
+        })
+    }
+
+    /// Ascending, NULLs last.
+    pub fn asc(self) -> Sort<M> {
+        Sort {
+            column: self.name,
+            descending: false,
+            _model: PhantomData,
+        }
+    }
+
+    /// Descending, NULLs first.
+    pub fn desc(self) -> Sort<M> {
+        Sort {
+            column: self.name,
+            descending: true,
+            _model: PhantomData,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Comparison {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Compare {
+        column: &'static str,
+        op: Comparison,
+        value: Value,
+    },
+    In {
+        column: &'static str,
+        values: Vec<Value>,
+        negate: bool,
+    },
+    Null {
+        column: &'static str,
+        negate: bool,
+    },
+    Json {
+        column: &'static str,
+        all: bool,
+        texts: Vec<String>,
+    },
+    All(Vec<Node>),
+    Any(Vec<Node>),
+    Not(Box<Node>),
+}
+
+/// A condition on rows of model `M`, combined with [`and`](Self::and), [`or`](Self::or) and
+/// [`not`](Self::not).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter<M> {
+    node: Node,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Filter<M> {
+    fn node(node: Node) -> Filter<M> {
+        Filter {
+            node,
+            _model: PhantomData,
+        }
+    }
+
+    /// Both hold.
+    pub fn and(self, other: Filter<M>) -> Filter<M> {
+        Filter::all([self, other])
+    }
+
+    /// Either holds.
+    pub fn or(self, other: Filter<M>) -> Filter<M> {
+        Filter::any([self, other])
+    }
+
+    /// It does not hold (a NULL comparison is neither, as in SQL).
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Filter<M> {
+        Filter::node(Node::Not(Box::new(self.node)))
+    }
+
+    /// Every one holds (true when there are none).
+    pub fn all(filters: impl IntoIterator<Item = Filter<M>>) -> Filter<M> {
+        Filter::node(Node::All(filters.into_iter().map(|f| f.node).collect()))
+    }
+
+    /// At least one holds (false when there are none).
+    pub fn any(filters: impl IntoIterator<Item = Filter<M>>) -> Filter<M> {
+        Filter::node(Node::Any(filters.into_iter().map(|f| f.node).collect()))
+    }
+}
+
+/// A sort on a column of model `M`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort<M> {
+    column: &'static str,
+    descending: bool,
+    _model: PhantomData<fn() -> M>,
+}
+
+/// How a locked read treats rows another transaction holds (see the [module's
+/// docs](self) for what each means on each dialect).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lock {
+    /// Wait for them (`FOR UPDATE`).
+    #[default]
+    Wait,
+    /// Leave them out (`FOR UPDATE SKIP LOCKED`), as Prefect's polls do.
+    SkipLocked,
+    /// Fail at once (`FOR UPDATE NOWAIT`).
+    NoWait,
+}
+
+/// A read of model `M`: a filter, sorts, paging and an optional row lock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select<M> {
+    filter: Option<Filter<M>>,
+    sorts: Vec<Sort<M>>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+    lock: Option<Lock>,
+}
+
+impl<M: Model> Default for Select<M> {
+    fn default() -> Self {
+        Select {
+            filter: None,
+            sorts: Vec::new(),
+            limit: None,
+            offset: None,
+            lock: None,
+        }
+    }
+}
+
+/// The statement a read renders to, with its values in placeholder order.
+struct Built {
+    sql: String,
+    params: Vec<Value>,
+    /// A lock was asked for and the dialect's clause for it is empty: the transaction's write
+    /// lock is the lock.
+    lock_is_the_transactions: bool,
+}
+
+/// Builds with sea-query while keeping flowdb's own values: sea-query sees each value as a
+/// token (its index here), so a value it has no kind for (an interval, an enum label bound
+/// untyped, a list) still binds exactly as the contract's [`Value`].
+struct Binder<'a> {
+    queries: &'a QueryComponents,
+    values: Vec<Value>,
+}
+
+impl Binder<'_> {
+    fn token(&mut self, value: Value) -> Expr {
+        self.values.push(value);
+        Expr::val(sea_query::Value::BigInt(Some(self.values.len() as i64 - 1)))
+    }
+
+    fn expr(&mut self, node: &Node) -> Result<Expr> {
+        Ok(match node {
+            Node::Compare { column, op, value } => {
+                let col = Expr::col(*column);
+                if matches!(value, Value::Null) {
+                    match op {
+                        Comparison::Eq => return Ok(col.is_null()),
+                        Comparison::Ne => return Ok(col.is_not_null()),
+                        _ => {
+                            return Err(Error::InvalidArgument {
+                                operation: "select",
+                                argument: "filter",
+                                reason: format!(
+                                    "compares `{column}` with NULL by order; use is_null or eq(None)"
+                                ),
+                            });
+                        }
+                    }
+                }
+                let value = self.token(value.clone());
+                match op {
+                    Comparison::Eq => col.eq(value),
+                    Comparison::Ne => col.ne(value),
+                    Comparison::Lt => col.lt(value),
+                    Comparison::Le => col.lte(value),
+                    Comparison::Gt => col.gt(value),
+                    Comparison::Ge => col.gte(value),
+                }
+            }
+            Node::In {
+                column,
+                values,
+                negate,
+            } => {
+                if values.is_empty() {
+                    return Ok(Expr::cust(if *negate { "1 = 1" } else { "1 = 0" }));
+                }
+                let tokens: Vec<Expr> = values.iter().map(|v| self.token(v.clone())).collect();
+                if *negate {
+                    Expr::col(*column).is_not_in(tokens)
+                } else {
+                    Expr::col(*column).is_in(tokens)
+                }
+            }
+            Node::Null { column, negate } => {
+                if *negate {
+                    Expr::col(*column).is_not_null()
+                } else {
+                    Expr::col(*column).is_null()
+                }
+            }
+            Node::Json { column, all, texts } => {
+                let expression = format!("\"{column}\"");
+                let parameter = "$1".to_owned();
+                let rendered = if *all {
+                    self.queries.render_typed(&JsonHasAll {
+                        expression,
+                        parameter,
+                    })?
+                } else {
+                    self.queries.render_typed(&JsonHasAny {
+                        expression,
+                        parameter,
+                    })?
+                };
+                let fragment = rendered.into_statement()?.sql;
+                let list = self.token(Value::TextList(
+                    texts.iter().map(|text| text.as_str().into()).collect(),
+                ));
+                Expr::cust_with_exprs(fragment, [list])
+            }
+            Node::All(nodes) => {
+                let mut cond = Cond::all();
+                for node in nodes {
+                    cond = cond.add(self.expr(node)?);
+                }
+                if nodes.is_empty() {
+                    Expr::cust("1 = 1")
+                } else {
+                    Expr::expr(cond)
+                }
+            }
+            Node::Any(nodes) => {
+                let mut cond = Cond::any();
+                for node in nodes {
+                    cond = cond.add(self.expr(node)?);
+                }
+                if nodes.is_empty() {
+                    Expr::cust("1 = 0")
+                } else {
+                    Expr::expr(cond)
+                }
+            }
+            Node::Not(node) => self.expr(node)?.not(),
+        })
+    }
+
+    /// The built statement, its sea-query values turned back into flowdb's.
+    fn finish(self, (sql, values): (String, sea_query::Values)) -> Result<Built> {
+        let params = values
+            .into_iter()
+            .map(|value| match value {
+                sea_query::Value::BigInt(Some(token)) => usize::try_from(token)
+                    .ok()
+                    .and_then(|index| self.values.get(index).cloned())
+                    .ok_or_else(|| internal(format!("unknown value token {token}"))),
+                // LIMIT and OFFSET, which sea-query binds itself.
+                sea_query::Value::BigUnsigned(Some(count)) => i64::try_from(count)
+                    .map(Value::Int64)
+                    .map_err(|_| internal(format!("a count of {count} rows"))),
+                other => Err(internal(format!("an unexpected value {other:?}"))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Built {
+            sql,
+            params,
+            lock_is_the_transactions: false,
+        })
+    }
+}
+
+fn internal(reason: String) -> Error {
+    Error::InvalidArgument {
+        operation: "select",
+        argument: "filter",
+        reason: format!("could not be built: {reason}"),
+    }
+}
+
+impl<M: Model> Select<M> {
+    /// Every row of `M`'s table, sorted by primary key.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only the rows `filter` holds for (several calls: all must hold).
+    pub fn filter(mut self, filter: Filter<M>) -> Self {
+        self.filter = Some(match self.filter.take() {
+            Some(previous) => previous.and(filter),
+            None => filter,
+        });
+        self
+    }
+
+    /// Sorted by `sort` (then by the sorts added after it, then by the primary key).
+    pub fn order_by(mut self, sort: Sort<M>) -> Self {
+        self.sorts.push(sort);
+        self
+    }
+
+    /// At most `limit` rows.
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Skipping the first `offset` rows.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Locks the rows read until the transaction ends; read with [`fetch_in`](Self::fetch_in).
+    pub fn for_update(mut self, lock: Lock) -> Self {
+        self.lock = Some(lock);
+        self
+    }
+
+    fn where_clause(&self, binder: &mut Binder<'_>) -> Result<Option<Expr>> {
+        self.filter
+            .as_ref()
+            .map(|filter| binder.expr(&filter.node))
+            .transpose()
+    }
+
+    fn build_select(&self, queries: &QueryComponents) -> Result<Built> {
+        let table = M::TABLE;
+        let mut binder = Binder {
+            queries,
+            values: Vec::new(),
+        };
+        let mut select = Query::select();
+        select
+            .columns(table.columns.iter().map(|column| column.name))
+            .from(table.name);
+        if let Some(condition) = self.where_clause(&mut binder)? {
+            select.and_where(condition);
+        }
+        for sort in &self.sorts {
+            let (order, nulls) = if sort.descending {
+                (Order::Desc, NullOrdering::First)
+            } else {
+                (Order::Asc, NullOrdering::Last)
+            };
+            select.order_by_with_nulls(sort.column, order, nulls);
+        }
+        for key in table.primary_key {
+            if !self.sorts.iter().any(|sort| sort.column == *key) {
+                select.order_by(*key, Order::Asc);
+            }
+        }
+        if let Some(limit) = self.limit {
+            select.limit(limit);
+        }
+        if let Some(offset) = self.offset {
+            if self.limit.is_none() {
+                // SQLite's grammar has no OFFSET without LIMIT; -1 is its "no limit", and
+                // PostgreSQL's LIMIT ALL is the same.
+                select.limit(i64::MAX as u64);
+            }
+            select.offset(offset);
+        }
+        let mut built = binder.finish(select.build(PostgresQueryBuilder))?;
+        if let Some(lock) = self.lock {
+            let clause = queries
+                .render_typed(&ForUpdate {
+                    skip_locked: Some(lock == Lock::SkipLocked),
+                    nowait: Some(lock == Lock::NoWait),
+                })?
+                .into_statement()?
+                .sql;
+            if clause.is_empty() {
+                built.lock_is_the_transactions = true;
+            } else {
+                built.sql.push(' ');
+                built.sql.push_str(&clause);
+            }
+        }
+        Ok(built)
+    }
+
+    fn build_count(&self, queries: &QueryComponents, by: Option<&'static str>) -> Result<Built> {
+        let mut binder = Binder {
+            queries,
+            values: Vec::new(),
+        };
+        let mut select = Query::select();
+        if let Some(column) = by {
+            select.column(column);
+        }
+        select
+            .expr_as(Expr::cust("count(*)"), "count")
+            .from(M::TABLE.name);
+        if let Some(condition) = self.where_clause(&mut binder)? {
+            select.and_where(condition);
+        }
+        if let Some(column) = by {
+            select
+                .group_by_col(column)
+                .order_by_with_nulls(column, Order::Asc, NullOrdering::Last);
+        }
+        binder.finish(select.build(PostgresQueryBuilder))
+    }
+
+    fn unlocked(&self, how: &str) -> Result<()> {
+        if self.lock.is_some() {
+            return Err(Error::InvalidArgument {
+                operation: "select",
+                argument: "for_update",
+                reason: format!(
+                    "locks rows until a transaction ends, and {how} runs outside one; read with fetch_in inside a transaction"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The rows, read in autocommit.
+    pub async fn fetch(&self, db: &DbInterface) -> Result<Vec<M>> {
+        self.unlocked("fetch")?;
+        let built = self.build_select(db.queries())?;
+        let rows = db
+            .session()
+            .await?
+            .fetch_all(&built.sql, built.params)
+            .await?;
+        rows.iter().map(|row| M::from_row(&row)).collect()
+    }
+
+    /// The rows, read in `transaction` (and locked there, with [`for_update`](Self::for_update)).
+    pub async fn fetch_in(
+        &self,
+        db: &DbInterface,
+        transaction: &mut Transaction,
+    ) -> Result<Vec<M>> {
+        let built = self.build_select(db.queries())?;
+        if built.lock_is_the_transactions && !transaction.with_for_update() {
+            return Err(Error::InvalidArgument {
+                operation: "select",
+                argument: "for_update",
+                reason: "on this dialect a locked read is the transaction's write lock, which a transaction begun without with_for_update does not hold; begin it with begin_transaction(true)".into(),
+            });
+        }
+        let rows = transaction.fetch_all(&built.sql, built.params).await?;
+        rows.iter().map(|row| M::from_row(&row)).collect()
+    }
+
+    /// How many rows the filter holds for (sorts, paging and locks play no part).
+    pub async fn count(&self, db: &DbInterface) -> Result<u64> {
+        let built = self.build_count(db.queries(), None)?;
+        let rows = db
+            .session()
+            .await?
+            .fetch_all(&built.sql, built.params)
+            .await?;
+        let count: i64 = rows
+            .row(0)
+            .ok_or_else(|| internal("count returned no row".into()))?
+            .get("count")?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// How many rows the filter holds for, by value of `column`, like Prefect's
+    /// `count_flow_runs_by_state`: one pair per value present, sorted by the column (NULL
+    /// last; an enum by declaration on PostgreSQL and by name on SQLite).
+    pub async fn count_by<T: FromValue>(
+        &self,
+        column: Column<M, T>,
+        db: &DbInterface,
+    ) -> Result<Vec<(T, u64)>> {
+        let built = self.build_count(db.queries(), Some(column.name))?;
+        let rows = db
+            .session()
+            .await?
+            .fetch_all(&built.sql, built.params)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let count: i64 = row.get("count")?;
+                Ok((row.get(column.name)?, u64::try_from(count).unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    /// The SQL and parameters [`fetch`](Self::fetch) runs on `db`'s dialect (for logs and
+    /// `EXPLAIN`).
+    pub fn to_sql(&self, db: &DbInterface) -> Result<(String, Vec<Value>)> {
+        let built = self.build_select(db.queries())?;
+        Ok((built.sql, built.params))
+    }
+}
