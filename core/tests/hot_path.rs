@@ -370,3 +370,78 @@ async fn run_columns_follow_states_on_both_dialects() {
     with_postgres_database(|url| async move { run_columns_follow_states(interface(&url)).await })
         .await;
 }
+
+/// A run created in its first state has the columns the SQL policy gives a stateless run moved
+/// into that state, for every state type, on both dialects; run and state are both stored.
+async fn first_states_match_the_policy(db: Arc<DbInterface>) {
+    let setup = setup(&db).await;
+    let session = db.session().await.unwrap();
+    for (index, state_type) in StateType::ALL.iter().copied().enumerate() {
+        let at = base_time() + TimeDelta::microseconds(1_000_003 * (index as i64 + 1));
+        let proposal = || {
+            let mut state = StateProposal::new(state_type);
+            state.timestamp = at;
+            state
+        };
+        let mut created = runs(&setup, 1).remove(0);
+        created.id = Uuid::new_v4();
+        created.expected_start_time = None;
+        let created = db.create_flow_run(created, proposal()).await.unwrap();
+        let mut moved = runs(&setup, 1).remove(0);
+        moved.id = Uuid::new_v4();
+        moved.expected_start_time = None;
+        session.insert(&moved).await.unwrap();
+        db.set_flow_run_state(moved.id, proposal(), Some(ExpectedState::Type(None)))
+            .await
+            .unwrap();
+        let read = |id: Uuid| {
+            let db = Arc::clone(&db);
+            async move {
+                flowdb::models::Select::<FlowRun>::new()
+                    .filter(FlowRun::id.eq(id))
+                    .fetch(&db)
+                    .await
+            }
+        };
+        let stored = read(created.id).await.unwrap().remove(0);
+        assert_eq!(stored, created, "{state_type}: returned as stored");
+        let by_policy = read(moved.id).await.unwrap().remove(0);
+        let columns = |run: &FlowRun| {
+            (
+                run.state_type,
+                run.state_name.clone(),
+                run.state_timestamp,
+                run.start_time,
+                run.end_time,
+                run.run_count,
+                run.expected_start_time,
+                run.next_scheduled_start_time,
+                run.total_run_time,
+            )
+        };
+        assert_eq!(columns(&created), columns(&by_policy), "{state_type}");
+        let state: flowdb::models::FlowRunState = session
+            .get(vec![flowdb::value::Value::Uuid(
+                created.state_id.unwrap().into_bytes(),
+            )])
+            .await
+            .unwrap()
+            .expect("the first state is stored");
+        assert_eq!((state.type_, state.timestamp), (state_type, at));
+        assert_eq!(state.state_details.flow_run_id, Some(created.id));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_states_match_the_policy_on_both_dialects() {
+    let dir = temp_dir("first-states");
+    first_states_match_the_policy(interface(&format!(
+        "sqlite:///{}",
+        dir.join("f.db").display()
+    )))
+    .await;
+    with_postgres_database(
+        |url| async move { first_states_match_the_policy(interface(&url)).await },
+    )
+    .await;
+}

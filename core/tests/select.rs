@@ -485,3 +485,51 @@ async fn ordering_comparisons_with_null_are_refused() {
     );
     assert_eq!(params.len(), 1);
 }
+
+/// A list longer than a statement can carry as separate parameters (70,000: over SQLite's and
+/// PostgreSQL's 65,535) still filters, as one list parameter, on both dialects.
+async fn long_lists_filter(db: &Arc<DbInterface>) {
+    let runs = populated(db).await;
+    let wanted: Vec<uuid::Uuid> = runs.iter().step_by(3).map(|run| run.id).collect();
+    let mut list: Vec<uuid::Uuid> = (0..70_000u128)
+        .map(|n| uuid::Uuid::from_u128(0xdead_0000_0000 + n))
+        .collect();
+    list.extend(&wanted);
+    let found = Select::<FlowRun>::new()
+        .filter(FlowRun::id.is_in(list.clone()))
+        .fetch(db)
+        .await
+        .unwrap();
+    let mut expected = wanted.clone();
+    expected.sort();
+    assert_eq!(ids(&found), expected);
+    let rest = Select::<FlowRun>::new()
+        .filter(FlowRun::id.is_not_in(list))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(rest as usize, runs.len() - wanted.len());
+    let names: Vec<String> = (0..5_000)
+        .map(|n| format!("nobody-{n}"))
+        .chain(["b".to_owned()])
+        .collect();
+    let named = Select::<FlowRun>::new()
+        .filter(FlowRun::name.is_in(names))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(
+        named as usize,
+        runs.iter().filter(|run| run.name == "b").count()
+    );
+}
+
+#[tokio::test]
+async fn long_lists_filter_on_both_dialects() {
+    long_lists_filter(&interface(&format!(
+        "sqlite:///{}",
+        temp_dir("select-long").join("flowdb.db").display()
+    )))
+    .await;
+    with_postgres_database(|url| async move { long_lists_filter(&interface(&url)).await }).await;
+}

@@ -191,6 +191,23 @@ pub const FOR_UPDATE: ComponentSpec = ComponentSpec {
     ],
 };
 
+/// `in_list`: an expression is one of a list bound as one parameter, so a list of any length
+/// takes one placeholder (PostgreSQL's `= ANY($n)`, SQLite's `json_each`), whatever the
+/// dialect's limit on bind parameters.
+pub const IN_LIST: ComponentSpec = ComponentSpec {
+    name: "in_list",
+    description: "a condition: the expression is one of the UUID, text or integer list bound at the parameter",
+    kind: ComponentKind::FRAGMENT,
+    parameters: &[
+        required("expression", ValueKind::TEXT, "an SQL expression"),
+        required(
+            "parameter",
+            ValueKind::TEXT,
+            "the placeholder the list is bound to ($n)",
+        ),
+    ],
+};
+
 /// `json_has_all`: a JSON array column holds every text of a bound list (PostgreSQL's `?&`,
 /// as Prefect's `tags.all_` filters compile).
 pub const JSON_HAS_ALL: ComponentSpec = ComponentSpec {
@@ -583,6 +600,7 @@ pub const STANDARD_COMPONENTS: &[&ComponentSpec] = &[
     &FOR_UPDATE,
     &GET_SCHEDULED_FLOW_RUNS_FROM_WORK_POOL,
     &GET_SCHEDULED_FLOW_RUNS_FROM_WORK_QUEUES,
+    &IN_LIST,
     &INSERT,
     &JSON_ARR_AGG,
     &JSON_HAS_ALL,

@@ -55,9 +55,10 @@ use sea_query::{Cond, Expr, ExprTrait, NullOrdering, Order, PostgresQueryBuilder
 use crate::config::Transaction;
 use crate::error::{Error, Result};
 use crate::interface::DbInterface;
+use crate::models::ColumnKind;
 use crate::models::Model;
 use crate::queries::QueryComponents;
-use crate::queries::components::{ForUpdate, JsonHasAll, JsonHasAny};
+use crate::queries::components::{ForUpdate, InList, JsonHasAll, JsonHasAny};
 use crate::value::{FromValue, IntoValue, Value};
 
 /// A column of model `M` whose field holds a `T`.
@@ -93,6 +94,12 @@ impl<M: Model, T> Column<M, T> {
     /// The column's name.
     pub fn name(self) -> &'static str {
         self.name
+    }
+
+    fn is_enum(self) -> bool {
+        M::TABLE
+            .column(self.name)
+            .is_some_and(|column| matches!(column.kind, ColumnKind::Enum(_)))
     }
 
     fn compare(self, op: Comparison, value: impl IntoValue) -> Filter<M> {
@@ -140,6 +147,7 @@ impl<M: Model, T> Column<M, T> {
             column: self.name,
             values: values.into_iter().map(IntoValue::into_value).collect(),
             negate: false,
+            enum_column: self.is_enum(),
         })
     }
 
@@ -149,6 +157,7 @@ impl<M: Model, T> Column<M, T> {
             column: self.name,
             values: values.into_iter().map(IntoValue::into_value).collect(),
             negate: true,
+            enum_column: self.is_enum(),
         })
     }
 
@@ -226,6 +235,9 @@ enum Node {
         column: &'static str,
         values: Vec<Value>,
         negate: bool,
+        /// The column holds a Prefect enum, which PostgreSQL will not compare with a text
+        /// array: such a list binds value by value.
+        enum_column: bool,
     },
     Null {
         column: &'static str,
@@ -383,9 +395,25 @@ impl Binder<'_> {
                 column,
                 values,
                 negate,
+                enum_column,
             } => {
                 if values.is_empty() {
                     return Ok(Expr::cust(if *negate { "1 = 1" } else { "1 = 0" }));
+                }
+                if values.len() > INLINE_LIST
+                    && let Some(list) = one_list(values, *enum_column)
+                {
+                    let fragment = self
+                        .queries
+                        .render_typed(&InList {
+                            expression: format!("\"{column}\""),
+                            parameter: "$1".to_owned(),
+                        })?
+                        .into_statement()?
+                        .sql;
+                    let list = self.token(list);
+                    let condition = Expr::cust_with_exprs(fragment, [list]);
+                    return Ok(if *negate { condition.not() } else { condition });
                 }
                 let tokens: Vec<Expr> = values.iter().map(|v| self.token(v.clone())).collect();
                 if *negate {
@@ -468,6 +496,42 @@ impl Binder<'_> {
             params,
             lock_is_the_transactions: false,
         })
+    }
+}
+
+/// Lists longer than this bind as one list parameter (tier 2's `in_list`) where they can, so
+/// their length is not limited by the dialect's bind parameters (999 on SQLite).
+const INLINE_LIST: usize = 64;
+
+/// `values` as one list value, if they are all UUIDs, all 64-bit integers, or all texts of a
+/// column that is not an enum.
+fn one_list(values: &[Value], enum_column: bool) -> Option<Value> {
+    match values.first()? {
+        Value::Uuid(_) => values
+            .iter()
+            .map(|value| match value {
+                Value::Uuid(bytes) => Some(*bytes),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|items| Value::UuidList(items.into_iter().collect())),
+        Value::Int64(_) => values
+            .iter()
+            .map(|value| match value {
+                Value::Int64(number) => Some(*number),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|items| Value::Int64List(items.into_iter().collect())),
+        Value::Text(_) if !enum_column => values
+            .iter()
+            .map(|value| match value {
+                Value::Text(text) => Some(text.clone()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|items| Value::TextList(items.into_iter().collect())),
+        _ => None,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::config::Statement;
@@ -183,6 +183,66 @@ fn schedule(run: &mut FlowRun, now: DateTime<Utc>) -> FlowRunState {
     }
 }
 
+/// Prefect's `TERMINAL_STATES`.
+fn is_terminal(state_type: StateType) -> bool {
+    matches!(
+        state_type,
+        StateType::Completed | StateType::Failed | StateType::Cancelled | StateType::Crashed
+    )
+}
+
+/// A run's first state, and the run's columns that follow it as Prefect's global flow policy
+/// sets them on a run that had none (the same rules `set_flow_run_state` applies in SQL):
+/// the denormalised state, `start_time` on RUNNING or a final state, `end_time` on a final
+/// state, `run_count` 1 on RUNNING, `expected_start_time` (if unset) and
+/// `next_scheduled_start_time` from a SCHEDULED state's scheduled time, else the state's time.
+fn enter_first_state(run: &mut FlowRun, state: StateProposal, now: DateTime<Utc>) -> FlowRunState {
+    let state_type = state.state_type;
+    let timestamp = state.timestamp.trunc_subsecs(6);
+    let mut details = state.details;
+    details.flow_run_id = Some(run.id);
+    if state_type == StateType::Scheduled && details.scheduled_time.is_none() {
+        details.scheduled_time = Some(timestamp);
+    }
+    let state_id = Uuid::new_v4();
+    run.state_id = Some(state_id);
+    run.state_type = Some(state_type);
+    run.state_name = Some(state.name.clone());
+    run.state_timestamp = Some(timestamp);
+    run.updated = now;
+    if (state_type == StateType::Running || is_terminal(state_type)) && run.start_time.is_none() {
+        run.start_time = Some(timestamp);
+    }
+    if is_terminal(state_type) && run.end_time.is_none() {
+        run.end_time = Some(timestamp);
+    }
+    if run.expected_start_time.is_none() {
+        run.expected_start_time = Some(match state_type {
+            StateType::Scheduled => details.scheduled_time.unwrap_or(timestamp),
+            _ => timestamp,
+        });
+    }
+    if state_type == StateType::Scheduled {
+        run.next_scheduled_start_time = details.scheduled_time;
+    }
+    if state_type == StateType::Running {
+        run.run_count += 1;
+    }
+    FlowRunState {
+        id: state_id,
+        created: now,
+        updated: now,
+        data: None,
+        flow_run_id: run.id,
+        message: state.message,
+        name: state.name,
+        result_artifact_id: None,
+        state_details: details,
+        timestamp,
+        type_: state_type,
+    }
+}
+
 fn bytes_to_uuid(value: &Value) -> Result<Uuid> {
     crate::value::FromValue::from_value(value).map_err(|reason| Error::Conversion {
         column: "id".into(),
@@ -276,6 +336,40 @@ impl DbInterface {
         }
         transaction.commit().await?;
         Ok(ids)
+    }
+
+    /// Creates `run` in its first state `state` (Prefect's `create_flow_run` with a state): the
+    /// run, already pointing at the state, and the state go in as one unit of work (one
+    /// statement on PostgreSQL), so no reader sees a run without its state. The run's columns
+    /// that follow the state are set as Prefect's global flow policy sets them (see
+    /// [`StateProposal`]); times are kept to the microsecond. Returns the run as stored.
+    ///
+    /// ```no_run
+    /// # async fn example(db: &flowdb::DbInterface, flow_id: uuid::Uuid) -> flowdb::Result<()> {
+    /// use flowdb::models::{FlowRun, StateType};
+    /// use flowdb::orchestration::StateProposal;
+    ///
+    /// let run = FlowRun::new(flow_id, "adhoc", chrono::Utc::now());
+    /// let run = db.create_flow_run(run, StateProposal::new(StateType::Running)).await?;
+    /// assert_eq!(run.run_count, 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_flow_run(&self, run: FlowRun, state: StateProposal) -> Result<FlowRun> {
+        let mut run = run;
+        let state = enter_first_state(&mut run, state, Utc::now().trunc_subsecs(6));
+        let queries = self.queries();
+        let mut statements = insert_statements(queries, std::slice::from_ref(&run), None, None)?;
+        statements.extend(insert_statements(
+            queries,
+            std::slice::from_ref(&state),
+            None,
+            None,
+        )?);
+        self.database()
+            .await?
+            .run_independent_writes(statements)
+            .await?;
+        Ok(run)
     }
 
     /// Makes `state` the run's current state: the run's row locked (`FOR UPDATE` on

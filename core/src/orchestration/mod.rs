@@ -15,6 +15,7 @@
 //! | [`flow_run_history`](crate::DbInterface::flow_run_history) | `run_history` | one |
 //! | [`flow_run_graph`](crate::DbInterface::flow_run_graph) | `flow_run_graph_v2` | four, one unit |
 //! | [`read_configuration_value`](crate::DbInterface::read_configuration_value) and its writes | `read_configuration_value` and its cache | one (none on a cache hit) |
+//! | [`create_flow_run`](crate::DbInterface::create_flow_run) | `create_flow_run` with a first state | the run and its state, one unit of work (one statement on PostgreSQL) |
 //! | [`create_work_pool`](crate::DbInterface::create_work_pool) | `create_work_pool` with its default queue | three, one transaction |
 //!
 //! What they deliberately leave to the server above them, as Prefect's database layer does:

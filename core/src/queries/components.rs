@@ -214,6 +214,16 @@ component! {
 }
 
 component! {
+    /// `in_list`: a condition, the expression is one of a list bound as one parameter.
+    InList => IN_LIST {
+        /// An SQL expression.
+        expression: String,
+        /// The placeholder the list is bound to.
+        parameter: String,
+    }
+}
+
+component! {
     /// `json_has_all`: a condition, the JSON array holds every text of a bound list.
     JsonHasAll => JSON_HAS_ALL {
         /// An SQL expression of a JSON array.
@@ -610,9 +620,10 @@ mod tests {
         check::<CountFlowRuns>(FlowRunFilter::FIELDS);
         check::<FlowRunHistory>(FlowRunFilter::FIELDS);
         check::<ForUpdate>(&[]);
+        check::<InList>(&[]);
         check::<JsonHasAll>(&[]);
         check::<JsonHasAny>(&[]);
-        let typed = 23;
+        let typed = 24;
         assert_eq!(
             catalogue::STANDARD_COMPONENTS.len(),
             typed,

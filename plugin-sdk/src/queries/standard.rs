@@ -634,6 +634,10 @@ impl<D: SqlDialect> DialectQueries for StandardQueries<D> {
                     dialect.for_update(skip_locked).to_owned()
                 }))
             }
+            "in_list" => Ok(fragment(dialect.in_list(
+                args.required("expression", Arguments::text)?,
+                args.required("parameter", Arguments::text)?,
+            ))),
             "json_has_all" => Ok(fragment(dialect.json_array_has_all(
                 args.required("expression", Arguments::text)?,
                 args.required("parameter", Arguments::text)?,
