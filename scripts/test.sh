@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's whole test suite: ensures a PostgreSQL server for the
-# Postgres-backed tests and PgBouncer for the transaction-mode ones, builds every target, runs every test, then the interoperability test
+# Postgres-backed tests and PgBouncer for the transaction-mode ones, builds every target, runs every test, then a host
+# crate outside the workspace (scripts/host-crate-check.sh), then the interoperability test
 # against Prefect 3.9.1 itself (scripts/prefect-interop.sh).
 # Extra arguments are passed to `cargo test`, e.g. `scripts/test.sh -- --nocapture`.
 set -euo pipefail
@@ -31,6 +32,9 @@ else
 fi
 
 cargo test --workspace --no-fail-fast "$@"
+
+# A host crate outside the workspace finds the plugin it depends on and uses the host API.
+bash scripts/host-crate-check.sh
 
 # Interoperability with the real Prefect 3.9.1 (installed into target/prefect-venv on the first
 # run): each program migrates an empty database and the other one accepts and uses it.

@@ -365,3 +365,38 @@ fn the_no_plugin_hint_fits_the_caller() {
     assert!(cli_message.contains("--plugin-path"), "{cli_message}");
     assert!(!cli_message.contains("init_global"), "{cli_message}");
 }
+
+/// A plugin crate built as a dependency of a host leaves its library in `target/<profile>/deps`
+/// and its manifest in `target/<profile>`: the manifest finds it there.
+#[tokio::test]
+async fn a_plugin_built_as_a_dependency_is_found_in_deps() {
+    let profile = temp_dir("cargo-profile");
+    std::fs::create_dir_all(profile.join(".fingerprint")).unwrap();
+    std::fs::create_dir_all(profile.join("deps")).unwrap();
+    common::private_copy("flowdb_plugin_sqlite", &profile.join("deps"));
+    let manifest_name = format!("sqlite{}", flowdb::plugin::MANIFEST_SUFFIX);
+    std::fs::copy(
+        plugin_dir().join(&manifest_name),
+        profile.join(&manifest_name),
+    )
+    .unwrap();
+    let registry = PluginRegistry::discover(SearchPath::explicit_only([profile.clone()]));
+    let db = DbInterface::with_registry(sqlite_config("plugin-in-deps"), &registry)
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(db.is_db_connectable().await);
+
+    // Outside a cargo profile directory, a library missing beside its manifest is missing.
+    let plain = temp_dir("not-a-profile");
+    std::fs::create_dir_all(plain.join("deps")).unwrap();
+    common::private_copy("flowdb_plugin_sqlite", &plain.join("deps"));
+    std::fs::copy(
+        plugin_dir().join(&manifest_name),
+        plain.join(&manifest_name),
+    )
+    .unwrap();
+    let registry = PluginRegistry::discover(SearchPath::explicit_only([plain.clone()]));
+    let err = DbInterface::with_registry(sqlite_config("plugin-not-in-deps"), &registry)
+        .map(|_| ())
+        .expect_err("no library beside the manifest");
+    assert!(err.to_string().contains("does not exist"), "{err}");
+}

@@ -37,8 +37,11 @@ impl Session {
         self.database.fetch_all(sql, params).await
     }
 
-    /// Begins a transaction. `with_for_update` asks for the write lock up front (SQLite
-    /// `BEGIN IMMEDIATE`), as Prefect does for state transitions.
+    /// Begins a transaction. `with_for_update` asks for the write lock up front, as Prefect
+    /// does for state transitions: on SQLite `BEGIN IMMEDIATE`, the database's one write lock,
+    /// which covers every row it reads (concurrent writers wait their turn, up to the busy
+    /// timeout); on PostgreSQL it changes nothing by itself — rows are locked by the reads
+    /// that ask ([`Select::for_update`](crate::models::Select::for_update), `FOR UPDATE`).
     pub async fn begin_transaction(&self, with_for_update: bool) -> Result<Transaction> {
         self.database.begin(with_for_update).await
     }
