@@ -19,6 +19,9 @@
 //! 3. the **permanent** override ([`set_database_interface`]);
 //! 4. the settings (environment and `FLOWDB_CONFIG` file).
 //!
+//! A temporary override set inside a scope is still process-wide: the scope keeps its own
+//! interface, and every task outside a scope sees the temporary one.
+//!
 //! A scoped override is a tokio task-local: code on a blocking thread
 //! (`spawn_blocking`) or another runtime does not see it, and `tokio::spawn` does not carry it
 //! unless the spawned future is wrapped in [`in_current_scope`].
@@ -88,6 +91,7 @@ pub fn provide_database_interface() -> Result<Arc<DbInterface>> {
 /// Runs `work` with the provided interface: the Rust form of Prefect's `inject_db` /
 /// `db_injector`. The work's error type is the caller's own, as long as a
 /// [`flowdb::Error`](Error) converts into it (the interface itself may fail to be provided).
+/// Work that only returns flowdb's errors names the type once: `Ok::<_, flowdb::Error>(x)`.
 ///
 /// ```no_run
 /// #[derive(Debug)]

@@ -445,3 +445,52 @@ async fn first_states_match_the_policy_on_both_dialects() {
     )
     .await;
 }
+
+/// `create_flow_run` as Prefect's: a run whose idempotency key its flow already used is not
+/// created again (the stored run comes back, its state untouched), and a SCHEDULED first state
+/// without a time is scheduled for the run's expected start, to the microsecond.
+async fn create_flow_run_keys_and_schedules(db: Arc<DbInterface>) {
+    let setup = setup(&db).await;
+    let expected = base_time() + TimeDelta::microseconds(86_400_000_000 + 123_457);
+    let mut run = FlowRun::new(setup.flow.id, "keyed", expected);
+    run.idempotency_key = Some("nightly-2026-12-04".to_owned());
+    let first = db
+        .create_flow_run(run.clone(), StateProposal::new(StateType::Scheduled))
+        .await
+        .unwrap();
+    assert_eq!(first.next_scheduled_start_time, first.expected_start_time);
+    assert_eq!(first.expected_start_time, Some(expected));
+    let mut again = run.clone();
+    again.id = Uuid::new_v4();
+    let second = db
+        .create_flow_run(again, StateProposal::new(StateType::Running))
+        .await
+        .unwrap();
+    assert_eq!(second, first, "the stored run, untouched");
+    let states = flowdb::models::Select::<flowdb::models::FlowRunState>::new()
+        .filter(flowdb::models::FlowRunState::flow_run_id.eq(first.id))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(states, 1);
+    let stored = flowdb::models::Select::<FlowRun>::new()
+        .filter(FlowRun::idempotency_key.eq("nightly-2026-12-04"))
+        .fetch(&db)
+        .await
+        .unwrap();
+    assert_eq!(stored, vec![first]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_flow_run_keys_and_schedules_on_both_dialects() {
+    let dir = temp_dir("keyed-runs");
+    create_flow_run_keys_and_schedules(interface(&format!(
+        "sqlite:///{}",
+        dir.join("k.db").display()
+    )))
+    .await;
+    with_postgres_database(|url| async move {
+        create_flow_run_keys_and_schedules(interface(&url)).await
+    })
+    .await;
+}

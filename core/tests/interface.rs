@@ -318,6 +318,16 @@ async fn a_test_binary_finds_the_plugins_cargo_built_beside_it() {
     );
     let db = DbInterface::with_registry(sqlite_config("executable-tier"), &registry).unwrap();
     assert!(db.is_db_connectable().await);
+    let sqlite = registry
+        .report(false)
+        .into_iter()
+        .find(|plugin| plugin.name == "sqlite")
+        .unwrap();
+    assert!(
+        sqlite.manifest_path.starts_with(profile_dir),
+        "found in the profile directory, not elsewhere: {}",
+        sqlite.manifest_path.display()
+    );
 }
 
 /// A manifest installed as a symbolic link names its library relative to where the manifest

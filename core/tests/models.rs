@@ -527,7 +527,7 @@ async fn work_pools_come_with_their_default_queue(db: &flowdb::DbInterface) {
     assert_eq!(
         Select::<WorkQueue>::new().count(db).await.unwrap(),
         1,
-        "the failed pool left no queue behind"
+        "the refused pool wrote no queue"
     );
 }
 

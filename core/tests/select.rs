@@ -61,8 +61,8 @@ fn generated_runs(flow_id: uuid::Uuid) -> Vec<FlowRun> {
 enum Spec {
     StateEq(Option<StateType>),
     StateNe(Option<StateType>),
-    StateIn(Vec<StateType>),
-    StateNotIn(Vec<StateType>),
+    StateIn(Vec<Option<StateType>>),
+    StateNotIn(Vec<Option<StateType>>),
     NameLt(&'static str),
     NameGe(&'static str),
     RunCountEq(i32),
@@ -79,8 +79,7 @@ enum Spec {
 
 fn spec() -> impl Strategy<Value = Spec> {
     let state = proptest::sample::select(STATES.to_vec());
-    let states =
-        proptest::sample::subsequence(STATES.iter().flatten().copied().collect::<Vec<_>>(), 0..=3);
+    let states = proptest::sample::subsequence(STATES.to_vec(), 0..=3);
     let name = proptest::sample::select(NAMES.to_vec());
     let tags = proptest::sample::subsequence(TAGS.to_vec(), 0..=3);
     let leaf = prop_oneof![
@@ -141,8 +140,15 @@ impl Spec {
             Spec::StateNe(Some(state)) => run.state_type.map(|have| have != *state),
             Spec::StateIn(states) if states.is_empty() => Some(false),
             Spec::StateNotIn(states) if states.is_empty() => Some(true),
-            Spec::StateIn(states) => run.state_type.map(|have| states.contains(&have)),
-            Spec::StateNotIn(states) => run.state_type.map(|have| !states.contains(&have)),
+            // A None among the values means "or NULL" / "and not NULL".
+            Spec::StateIn(states) => match run.state_type {
+                None => states.contains(&None).then_some(true),
+                have => Some(states.contains(&have)),
+            },
+            Spec::StateNotIn(states) => match run.state_type {
+                None => states.contains(&None).then_some(false),
+                have => Some(!states.contains(&have)),
+            },
             Spec::NameLt(name) => Some(run.name.as_str() < *name),
             Spec::NameGe(name) => Some(run.name.as_str() >= *name),
             Spec::RunCountEq(count) => Some(run.run_count == *count),
@@ -532,4 +538,93 @@ async fn long_lists_filter_on_both_dialects() {
     )))
     .await;
     with_postgres_database(|url| async move { long_lists_filter(&interface(&url)).await }).await;
+}
+
+/// NULL among `is_in` values means "or NULL" (and among `is_not_in` values "and not NULL"), and
+/// a NULL JSON document is unknown to `json_has_*`, the same on both dialects.
+async fn nulls_in_lists_and_documents(db: &Arc<DbInterface>) {
+    use flowdb::models::Variable;
+    let runs = populated(db).await;
+    let count = |filter: Filter<FlowRun>| {
+        let db = Arc::clone(db);
+        async move {
+            Select::<FlowRun>::new()
+                .filter(filter)
+                .count(&db)
+                .await
+                .unwrap() as usize
+        }
+    };
+    let scheduled_or_none = runs
+        .iter()
+        .filter(|run| matches!(run.state_type, None | Some(StateType::Scheduled)))
+        .count();
+    assert_eq!(
+        count(FlowRun::state_type.is_in([None, Some(StateType::Scheduled)])).await,
+        scheduled_or_none
+    );
+    assert_eq!(
+        count(FlowRun::state_type.is_not_in([None, Some(StateType::Scheduled)])).await,
+        runs.len() - scheduled_or_none,
+        "NOT IN with a NULL among the values still matches"
+    );
+    assert_eq!(
+        count(FlowRun::state_type.is_in([None::<StateType>])).await,
+        runs.iter().filter(|run| run.state_type.is_none()).count()
+    );
+    // A long list with a None among UUIDs: the list form and the NULL test together.
+    let mut ids: Vec<Option<uuid::Uuid>> = runs.iter().take(70).map(|run| Some(run.id)).collect();
+    ids.push(None);
+    assert_eq!(count(FlowRun::id.is_in(ids)).await, 70);
+
+    let session = db.session().await.unwrap();
+    let listed = Variable::new("listed", serde_json::json!(["a", "b"]));
+    let mut empty = Variable::new("empty", serde_json::json!([]));
+    let mut unset = Variable::new("unset", serde_json::json!(null));
+    unset.value = None;
+    empty.tags = Json(serde_json::json!(["t"]));
+    for variable in [&listed, &empty, &unset] {
+        session.insert(variable).await.unwrap();
+    }
+    let names = |filter: Filter<Variable>| {
+        let db = Arc::clone(db);
+        async move {
+            Select::<Variable>::new()
+                .filter(filter)
+                .order_by(Variable::name.asc())
+                .fetch(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|variable| variable.name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        names(Variable::value.json_has_all(Vec::<String>::new())).await,
+        ["empty", "listed"],
+        "an unset document holds nothing, not everything"
+    );
+    assert_eq!(
+        names(Variable::value.json_has_any(["a"]).not()).await,
+        ["empty"],
+        "NOT of unknown is unknown"
+    );
+    assert_eq!(
+        names(Variable::value.json_has_all(["a", "b"])).await,
+        ["listed"]
+    );
+}
+
+#[tokio::test]
+async fn nulls_in_lists_and_documents_on_both_dialects() {
+    nulls_in_lists_and_documents(&interface(&format!(
+        "sqlite:///{}",
+        temp_dir("select-nulls").join("flowdb.db").display()
+    )))
+    .await;
+    with_postgres_database(
+        |url| async move { nulls_in_lists_and_documents(&interface(&url)).await },
+    )
+    .await;
 }

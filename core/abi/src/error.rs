@@ -157,7 +157,7 @@ impl PluginError {
 impl fmt::Debug for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.constant_name() {
-            Some(name) => f.write_str(name),
+            Some(name) => f.pad(name),
             None => f.debug_tuple("ErrorKind").field(&self.0).finish(),
         }
     }

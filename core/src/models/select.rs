@@ -96,10 +96,8 @@ impl<M: Model, T> Column<M, T> {
         self.name
     }
 
-    fn is_enum(self) -> bool {
-        M::TABLE
-            .column(self.name)
-            .is_some_and(|column| matches!(column.kind, ColumnKind::Enum(_)))
+    fn kind(self) -> Option<ColumnKind> {
+        M::TABLE.column(self.name).map(|column| column.kind)
     }
 
     fn compare(self, op: Comparison, value: impl IntoValue) -> Filter<M> {
@@ -141,23 +139,24 @@ impl<M: Model, T> Column<M, T> {
         self.compare(Comparison::Ge, value)
     }
 
-    /// One of `values` (nothing matches an empty list).
+    /// One of `values` (nothing matches an empty list; a `None` among them matches NULL).
     pub fn is_in<V: IntoValue>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
         Filter::node(Node::In {
             column: self.name,
             values: values.into_iter().map(IntoValue::into_value).collect(),
             negate: false,
-            enum_column: self.is_enum(),
+            kind: self.kind(),
         })
     }
 
-    /// None of `values` (an empty list excludes nothing; a NULL column is excluded, as in SQL).
+    /// None of `values` (an empty list excludes nothing; a NULL column is excluded, as in SQL,
+    /// and a `None` among them excludes NULL only).
     pub fn is_not_in<V: IntoValue>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
         Filter::node(Node::In {
             column: self.name,
             values: values.into_iter().map(IntoValue::into_value).collect(),
             negate: true,
-            enum_column: self.is_enum(),
+            kind: self.kind(),
         })
     }
 
@@ -235,9 +234,10 @@ enum Node {
         column: &'static str,
         values: Vec<Value>,
         negate: bool,
-        /// The column holds a Prefect enum, which PostgreSQL will not compare with a text
-        /// array: such a list binds value by value.
-        enum_column: bool,
+        /// What the column holds: a long list binds as one list value only when its values
+        /// are of the column's own kind (PostgreSQL will not compare an enum or a UUID column
+        /// with a text array).
+        kind: Option<ColumnKind>,
     },
     Null {
         column: &'static str,
@@ -297,12 +297,20 @@ impl<M> Filter<M> {
 }
 
 /// A sort on a column of model `M`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Sort<M> {
     column: &'static str,
     descending: bool,
     _model: PhantomData<fn() -> M>,
 }
+
+impl<M> Clone for Sort<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for Sort<M> {}
 
 /// How a locked read treats rows another transaction holds (see the [module's
 /// docs](self) for what each means on each dialect).
@@ -353,6 +361,9 @@ struct Built {
 /// untyped, a list) still binds exactly as the contract's [`Value`].
 struct Binder<'a> {
     queries: &'a QueryComponents,
+    /// The table, to qualify the columns handed to fragments: a fragment's own names (SQLite's
+    /// `json_each` has a `value` column) must not capture them.
+    table: &'static str,
     values: Vec<Value>,
 }
 
@@ -395,31 +406,50 @@ impl Binder<'_> {
                 column,
                 values,
                 negate,
-                enum_column,
+                kind,
             } => {
-                if values.is_empty() {
-                    return Ok(Expr::cust(if *negate { "1 = 1" } else { "1 = 0" }));
-                }
-                if values.len() > INLINE_LIST
-                    && let Some(list) = one_list(values, *enum_column)
+                // NULL in a list means "or IS NULL" (`eq(None)` is `IS NULL`), not SQL's
+                // `x IN (NULL)`, which is never true and makes `NOT IN` match nothing.
+                let has_null = values.iter().any(|value| matches!(value, Value::Null));
+                let values: Vec<Value> = values
+                    .iter()
+                    .filter(|value| !matches!(value, Value::Null))
+                    .cloned()
+                    .collect();
+                let membership = if values.is_empty() {
+                    None
+                } else if values.len() > INLINE_LIST
+                    && let Some(list) = one_list(&values, *kind)
                 {
                     let fragment = self
                         .queries
                         .render_typed(&InList {
-                            expression: format!("\"{column}\""),
+                            expression: format!("\"{}\".\"{column}\"", self.table),
                             parameter: "$1".to_owned(),
                         })?
                         .into_statement()?
                         .sql;
                     let list = self.token(list);
-                    let condition = Expr::cust_with_exprs(fragment, [list]);
-                    return Ok(if *negate { condition.not() } else { condition });
-                }
-                let tokens: Vec<Expr> = values.iter().map(|v| self.token(v.clone())).collect();
-                if *negate {
-                    Expr::col(*column).is_not_in(tokens)
+                    Some(Expr::cust_with_exprs(fragment, [list]))
                 } else {
-                    Expr::col(*column).is_in(tokens)
+                    let tokens: Vec<Expr> =
+                        values.into_iter().map(|value| self.token(value)).collect();
+                    Some(Expr::col(*column).is_in(tokens))
+                };
+                let null = Expr::col(*column).is_null();
+                match (membership, has_null, *negate) {
+                    (None, false, false) => Expr::cust("1 = 0"),
+                    (None, false, true) => Expr::cust("1 = 1"),
+                    (None, true, false) => null,
+                    (None, true, true) => Expr::col(*column).is_not_null(),
+                    (Some(member), false, false) => member,
+                    (Some(member), false, true) => member.not(),
+                    (Some(member), true, false) => Expr::expr(Cond::any().add(member).add(null)),
+                    (Some(member), true, true) => Expr::expr(
+                        Cond::all()
+                            .add(member.not())
+                            .add(Expr::col(*column).is_not_null()),
+                    ),
                 }
             }
             Node::Null { column, negate } => {
@@ -430,16 +460,16 @@ impl Binder<'_> {
                 }
             }
             Node::Json { column, all, texts } => {
-                let expression = format!("\"{column}\"");
+                let expression = format!("\"{}\".\"{column}\"", self.table);
                 let parameter = "$1".to_owned();
                 let rendered = if *all {
                     self.queries.render_typed(&JsonHasAll {
-                        expression,
+                        expression: expression.clone(),
                         parameter,
                     })?
                 } else {
                     self.queries.render_typed(&JsonHasAny {
-                        expression,
+                        expression: expression.clone(),
                         parameter,
                     })?
                 };
@@ -447,7 +477,12 @@ impl Binder<'_> {
                 let list = self.token(Value::TextList(
                     texts.iter().map(|text| text.as_str().into()).collect(),
                 ));
-                Expr::cust_with_exprs(fragment, [list])
+                // A NULL document is unknown on every dialect (SQLite's json_each of NULL
+                // would otherwise make `has_all([])` true where PostgreSQL's is NULL).
+                Expr::cust_with_exprs(
+                    format!("CASE WHEN {expression} IS NULL THEN NULL ELSE ({fragment}) END"),
+                    [list],
+                )
             }
             Node::All(nodes) => {
                 let mut cond = Cond::all();
@@ -503,11 +538,11 @@ impl Binder<'_> {
 /// their length is not limited by the dialect's bind parameters (999 on SQLite).
 const INLINE_LIST: usize = 64;
 
-/// `values` as one list value, if they are all UUIDs, all 64-bit integers, or all texts of a
-/// column that is not an enum.
-fn one_list(values: &[Value], enum_column: bool) -> Option<Value> {
-    match values.first()? {
-        Value::Uuid(_) => values
+/// `values` as one list value, if they are all of the column's own kind: UUIDs of a UUID
+/// column, 64-bit integers of an integer column, texts of a text column.
+fn one_list(values: &[Value], kind: Option<ColumnKind>) -> Option<Value> {
+    match kind? {
+        ColumnKind::Uuid => values
             .iter()
             .map(|value| match value {
                 Value::Uuid(bytes) => Some(*bytes),
@@ -515,15 +550,17 @@ fn one_list(values: &[Value], enum_column: bool) -> Option<Value> {
             })
             .collect::<Option<Vec<_>>>()
             .map(|items| Value::UuidList(items.into_iter().collect())),
-        Value::Int64(_) => values
+        ColumnKind::BigInt | ColumnKind::Integer | ColumnKind::SmallInt => values
             .iter()
             .map(|value| match value {
                 Value::Int64(number) => Some(*number),
+                Value::Int32(number) => Some(i64::from(*number)),
+                Value::Int16(number) => Some(i64::from(*number)),
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()
             .map(|items| Value::Int64List(items.into_iter().collect())),
-        Value::Text(_) if !enum_column => values
+        ColumnKind::Text => values
             .iter()
             .map(|value| match value {
                 Value::Text(text) => Some(text.clone()),
@@ -593,6 +630,7 @@ impl<M: Model> Select<M> {
         let table = M::TABLE;
         let mut binder = Binder {
             queries,
+            table: M::TABLE.name,
             values: Vec::new(),
         };
         let mut select = Query::select();
@@ -648,6 +686,7 @@ impl<M: Model> Select<M> {
     fn build_count(&self, queries: &QueryComponents, by: Option<&'static str>) -> Result<Built> {
         let mut binder = Binder {
             queries,
+            table: M::TABLE.name,
             values: Vec::new(),
         };
         let mut select = Query::select();

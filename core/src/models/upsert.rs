@@ -22,7 +22,9 @@ impl DbInterface {
     /// table: `flow(name)`, `deployment(flow_id, name)`, `concurrency_limit(tag)` …), keeps or
     /// updates that row as `on_conflict` says. Returns the row as stored, which is the stored
     /// row — its id, not `row`'s — when there was a conflict. One statement; a model whose
-    /// table has no upsert columns is an [`Error::InvalidArgument`].
+    /// table has no upsert columns is an [`Error::InvalidArgument`]. A NULL upsert column
+    /// (`flow_run.idempotency_key`, `task_run.flow_run_id`) never conflicts — unique indexes
+    /// hold NULLs distinct on both dialects — so such a row is always inserted.
     ///
     /// ```no_run
     /// # async fn example(db: &flowdb::DbInterface) -> flowdb::Result<()> {

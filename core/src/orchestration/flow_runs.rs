@@ -201,8 +201,16 @@ fn enter_first_state(run: &mut FlowRun, state: StateProposal, now: DateTime<Utc>
     let timestamp = state.timestamp.trunc_subsecs(6);
     let mut details = state.details;
     details.flow_run_id = Some(run.id);
-    if state_type == StateType::Scheduled && details.scheduled_time.is_none() {
-        details.scheduled_time = Some(timestamp);
+    if state_type == StateType::Scheduled {
+        // As `create_flow_runs` schedules: the run's own next or expected start, else now.
+        details.scheduled_time = Some(
+            details
+                .scheduled_time
+                .or(run.next_scheduled_start_time)
+                .or(run.expected_start_time)
+                .unwrap_or(timestamp)
+                .trunc_subsecs(6),
+        );
     }
     let state_id = Uuid::new_v4();
     run.state_id = Some(state_id);
@@ -342,7 +350,11 @@ impl DbInterface {
     /// run, already pointing at the state, and the state go in as one unit of work (one
     /// statement on PostgreSQL), so no reader sees a run without its state. The run's columns
     /// that follow the state are set as Prefect's global flow policy sets them (see
-    /// [`StateProposal`]); times are kept to the microsecond. Returns the run as stored.
+    /// [`StateProposal`]); times are kept to the microsecond; a SCHEDULED state without a
+    /// scheduled time is scheduled for the run's next or expected start (else now), as
+    /// [`create_flow_runs`](Self::create_flow_runs) schedules. A run whose idempotency key its
+    /// flow already used is not created: the stored run is returned, its state untouched, as
+    /// in Prefect. Returns the run as stored.
     ///
     /// ```no_run
     /// # async fn example(db: &flowdb::DbInterface, flow_id: uuid::Uuid) -> flowdb::Result<()> {
@@ -358,6 +370,9 @@ impl DbInterface {
         let mut run = run;
         let state = enter_first_state(&mut run, state, Utc::now().trunc_subsecs(6));
         let queries = self.queries();
+        if run.idempotency_key.is_some() {
+            return self.create_keyed_flow_run(run, state).await;
+        }
         let mut statements = insert_statements(queries, std::slice::from_ref(&run), None, None)?;
         statements.extend(insert_statements(
             queries,
@@ -369,6 +384,57 @@ impl DbInterface {
             .await?
             .run_independent_writes(statements)
             .await?;
+        Ok(run)
+    }
+
+    /// A run with an idempotency key, as Prefect creates one: if its flow already has a run
+    /// with that key, that run is returned and nothing is written; otherwise the run (not yet
+    /// pointing at its state), its state and the pointer, in one transaction.
+    async fn create_keyed_flow_run(&self, run: FlowRun, state: FlowRunState) -> Result<FlowRun> {
+        let queries = self.queries();
+        let mut unpointed = run.clone();
+        unpointed.state_id = None;
+        let mut transaction = self.session().await?.begin_transaction(true).await?;
+        let mut inserted = false;
+        for statement in insert_statements(
+            queries,
+            std::slice::from_ref(&unpointed),
+            Some("do_nothing"),
+            Some(vec!["id".to_owned()]),
+        )? {
+            inserted |= transaction
+                .fetch_all(&statement.sql, statement.params)
+                .await?
+                .row(0)
+                .is_some();
+        }
+        if !inserted {
+            transaction.rollback().await?;
+            let existing = crate::models::Select::<FlowRun>::new()
+                .filter(
+                    FlowRun::flow_id
+                        .eq(run.flow_id)
+                        .and(FlowRun::idempotency_key.eq(run.idempotency_key.clone())),
+                )
+                .fetch(self)
+                .await?;
+            return existing
+                .into_iter()
+                .next()
+                .ok_or(Error::FlowRunNotFound { id: run.id });
+        }
+        for statement in insert_statements(queries, std::slice::from_ref(&state), None, None)? {
+            transaction
+                .execute(&statement.sql, statement.params)
+                .await?;
+        }
+        transaction
+            .execute(
+                "UPDATE \"flow_run\" SET \"state_id\" = $1 WHERE \"id\" = $2",
+                crate::params![state.id, run.id],
+            )
+            .await?;
+        transaction.commit().await?;
         Ok(run)
     }
 

@@ -118,25 +118,36 @@ impl Manifest {
     /// The library's path, resolved against the directory the manifest really is in: a manifest
     /// reached through a symbolic link (a plugin installed by linking its manifest into a
     /// plugin directory) names its library relative to where the file itself lives, not the
-    /// link. In a cargo profile directory (`target/<profile>`, which holds `.fingerprint/`), a
-    /// library missing beside the manifest is taken from `deps/`, where cargo puts a plugin
-    /// crate built as a host's dependency.
+    /// link (or, failing that, beside the link). In a cargo profile directory
+    /// (`target/<profile>`, which holds `.fingerprint/`), the library in `deps/` is taken,
+    /// where cargo builds a plugin crate, also as a host's dependency.
     pub fn library_path(&self, manifest_path: &Path) -> PathBuf {
         let library = Path::new(&self.library);
         if library.is_absolute() {
             return library.to_path_buf();
         }
-        let manifest_path =
+        let real_path =
             std::fs::canonicalize(manifest_path).unwrap_or_else(|_| manifest_path.to_path_buf());
-        let dir = manifest_path.parent().unwrap_or(Path::new("."));
-        let beside = dir.join(library);
-        // A plugin crate that cargo builds as a dependency of a host (rather than as a package
-        // of its own) leaves its library in the profile directory's `deps/`, while its build
-        // script writes the manifest into the profile directory itself.
-        if !beside.exists() && dir.join(".fingerprint").is_dir() {
+        let dir = real_path.parent().unwrap_or(Path::new("."));
+        // In a cargo profile directory the build script writes the manifest beside `deps/`,
+        // where cargo builds the library; it copies it up beside the manifest only when the
+        // plugin is a package of the build, not a dependency. `deps/` always holds the last
+        // build, so it is preferred there.
+        if dir.join(".fingerprint").is_dir() {
             let in_deps = dir.join("deps").join(library);
             if in_deps.is_file() {
                 return in_deps;
+            }
+        }
+        let beside = dir.join(library);
+        if !beside.exists() {
+            // A manifest linked into a plugin directory with its library linked beside it.
+            let beside_link = manifest_path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(library);
+            if beside_link.is_file() {
+                return beside_link;
             }
         }
         beside

@@ -89,9 +89,10 @@ impl SearchCaller {
 /// `target/<profile>/examples`.
 fn cargo_profile_dir(exe_dir: &Path) -> Option<PathBuf> {
     let name = exe_dir.file_name()?;
-    (name == "deps" || name == "examples")
-        .then(|| exe_dir.parent().map(Path::to_path_buf))
-        .flatten()
+    let profile_dir = exe_dir.parent()?;
+    // Only cargo's layout: a profile directory holds its `.fingerprint/`.
+    ((name == "deps" || name == "examples") && profile_dir.join(".fingerprint").is_dir())
+        .then(|| profile_dir.to_path_buf())
 }
 
 /// The ordered search path.
