@@ -785,3 +785,51 @@ fn relative_places_are_refused_unless_explicit() {
         "{listing}"
     );
 }
+
+/// A manifest that does not describe its library — other schemes, another version or SDK,
+/// other capabilities — is refused once the library describes itself, naming each field, and
+/// a URL of a scheme only the manifest claims does not reach the library.
+#[test]
+fn a_manifest_that_lies_about_its_library_is_refused() {
+    let real = manifest_body(
+        "sqlite",
+        &["sqlite"],
+        flowdb_abi::ABI_VERSION,
+        &sqlite_library(),
+    );
+    let lies = [
+        (
+            "schemes",
+            real.replace("schemes = [\"sqlite\"]", "schemes = [\"sqlite\", \"kv2\"]"),
+        ),
+        (
+            "version",
+            real.replace(
+                &format!("\nversion = \"{}\"", env!("CARGO_PKG_VERSION")),
+                "\nversion = \"9.9.9\"",
+            ),
+        ),
+        ("capabilities", real.replace("\"in-memory\", ", "")),
+    ];
+    for (field, body) in lies {
+        assert_ne!(body, real, "{field}: the lie was written");
+        let dir = temp_dir("lying-manifest");
+        write_manifest(&dir, "sqlite", &body);
+        let registry = PluginRegistry::discover(SearchPath::explicit_only([dir.clone()]));
+        let report = registry.report(true).remove(0);
+        assert_eq!(report.status, PluginStatus::Failed, "{field}");
+        let reason = report.reason.clone().unwrap_or_default();
+        assert!(
+            reason.contains("the manifest does not describe this library")
+                && reason.contains(&format!("{field}: the manifest says")),
+            "{field}: {reason}"
+        );
+        if field == "schemes" {
+            let err = registry
+                .resolve("kv2")
+                .map(|_| ())
+                .expect_err("kv2 reaches no plugin");
+            assert!(err.to_string().contains("kv2"), "{err}");
+        }
+    }
+}

@@ -212,13 +212,66 @@ fn check_compatible(manifest: &Manifest) -> Result<(), LoadFailure> {
     })
 }
 
+/// The library must be what its manifest says, field by field: the host routes URLs by the
+/// manifest's schemes and checks compatibility by its versions before it opens the library, so
+/// a manifest that claims other schemes (`kv2` for a library that serves `memkv`) or another
+/// version would otherwise be believed.
 fn check_identity(description: &PluginDescription, manifest: &Manifest) -> Result<(), LoadFailure> {
-    if description.name.as_str() == manifest.name {
+    fn sorted<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+        let mut items: Vec<&str> = items.collect();
+        items.sort_unstable();
+        items.dedup();
+        items
+    }
+    let mut differences = Vec::new();
+    let mut compare = |field: &str, in_manifest: String, in_library: String| {
+        if in_manifest != in_library {
+            differences.push(format!(
+                "{field}: the manifest says {in_manifest}, the library {in_library}"
+            ));
+        }
+    };
+    compare(
+        "name",
+        format!("`{}`", manifest.name),
+        format!("`{}`", description.name),
+    );
+    compare(
+        "version",
+        manifest.version.clone(),
+        description.version.to_string(),
+    );
+    compare(
+        "sdk_version",
+        manifest.sdk_version.clone(),
+        description.sdk_version.to_string(),
+    );
+    compare(
+        "schemes",
+        format!("{:?}", sorted(manifest.schemes.iter().map(String::as_str))),
+        format!(
+            "{:?}",
+            sorted(description.schemes.iter().map(|s| s.as_str()))
+        ),
+    );
+    compare(
+        "capabilities",
+        format!(
+            "{:?}",
+            sorted(manifest.capabilities.iter().map(String::as_str))
+        ),
+        format!(
+            "{:?}",
+            sorted(description.capabilities.iter().map(|s| s.as_str()))
+        ),
+    );
+    if differences.is_empty() {
         return Ok(());
     }
     Err(LoadFailure::Failed(format!(
-        "the library says it is plugin `{}` but its manifest says `{}`",
-        description.name, manifest.name
+        "the manifest does not describe this library ({}); install the manifest the plugin's \
+         build wrote beside it (flowdb_plugin_build::write_manifest)",
+        differences.join("; ")
     )))
 }
 

@@ -186,15 +186,33 @@ pub fn write_manifest(dir: &Path, file_stem: &str, body: &str) -> PathBuf {
     path
 }
 
-/// A manifest body for a plugin.
+/// A manifest body for a plugin. The library's version and capabilities are the ones it
+/// describes itself with (the host checks them against the manifest): those of the manifest
+/// cargo built beside a first-party plugin of that file name, else the workspace's version
+/// and none (the fixtures).
 pub fn manifest_body(name: &str, schemes: &[&str], sdk_version: &str, library: &Path) -> String {
-    let schemes: Vec<String> = schemes
-        .iter()
-        .map(|scheme| format!("\"{scheme}\""))
-        .collect();
+    let quoted = |items: &[String]| {
+        items
+            .iter()
+            .map(|item| format!("\"{item}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let schemes: Vec<String> = schemes.iter().map(|scheme| (*scheme).to_owned()).collect();
+    let built = std::fs::read_dir(plugin_dir())
+        .unwrap()
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.to_string_lossy().ends_with(MANIFEST_SUFFIX))
+        .filter_map(|path| flowdb::plugin::Manifest::read(&path).ok())
+        .find(|manifest| Path::new(&manifest.library).file_name() == library.file_name());
+    let (version, capabilities) = built.map_or_else(
+        || (env!("CARGO_PKG_VERSION").to_owned(), Vec::new()),
+        |manifest| (manifest.version, manifest.capabilities),
+    );
     format!(
-        "manifest_version = 1\nname = \"{name}\"\nversion = \"0.1.0\"\nsdk_version = \"{sdk_version}\"\nschemes = [{}]\nlibrary = \"{}\"\n",
-        schemes.join(", "),
+        "manifest_version = 1\nname = \"{name}\"\nversion = \"{version}\"\nsdk_version = \"{sdk_version}\"\nschemes = [{}]\ncapabilities = [{}]\nlibrary = \"{}\"\n",
+        quoted(&schemes),
+        quoted(&capabilities),
         library.display()
     )
 }
