@@ -100,7 +100,12 @@ fn a_plugin_built_against_an_older_sdk() {
     assert_eq!(report.status, PluginStatus::Incompatible);
     let reason = report.reason.unwrap();
     assert!(
-        reason.contains("flowdb-plugin-sdk 0.0.3, older than and incompatible"),
+        reason.contains("built with flowdb-plugin-sdk 0.0.3 against contract 0.0.3")
+            && reason.contains(&format!(
+                "this host speaks contract {}",
+                flowdb_abi::CONTRACT_VERSION
+            ))
+            && reason.contains("older, incompatible contract"),
         "{reason}"
     );
     assert!(reason.contains("rebuild the plugin"), "{reason}");
@@ -118,7 +123,7 @@ fn a_plugin_built_against_a_newer_incompatible_sdk() {
     assert_eq!(report.status, PluginStatus::Incompatible);
     let reason = report.reason.unwrap();
     assert!(
-        reason.contains("flowdb-plugin-sdk 1.0.0, newer than and incompatible"),
+        reason.contains("built with flowdb-plugin-sdk 1.0.0 against contract 1.0.0"),
         "{reason}"
     );
     assert!(reason.contains("upgrade flowdb"), "{reason}");
@@ -315,7 +320,10 @@ fn a_failed_candidate_is_named_in_the_lookup_error() {
     let registry = PluginRegistry::discover(SearchPath::explicit_only([dir]));
     let message = registry.resolve("sqlite").unwrap_err().to_string();
     assert!(message.contains("candidates rejected:"), "{message}");
-    assert!(message.contains("older than and incompatible"), "{message}");
+    assert!(
+        message.contains("older, incompatible contract"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -831,5 +839,69 @@ fn a_manifest_that_lies_about_its_library_is_refused() {
                 .expect_err("kv2 reaches no plugin");
             assert!(err.to_string().contains("kv2"), "{err}");
         }
+    }
+}
+
+/// The SDK's version and the contract's are kept apart: a manifest of this SDK that claims a
+/// newer contract is refused naming the contract (not the SDK) and what to do; one that claims
+/// an older compatible contract passes the version check, and is then refused only because the
+/// library itself says otherwise; the manifests cargo builds carry the contract's own version.
+#[test]
+fn contract_versions_decide_and_are_named_apart_from_the_sdk() {
+    let real = manifest_body(
+        "sqlite",
+        &["sqlite"],
+        flowdb_abi::ABI_VERSION,
+        &sqlite_library(),
+    );
+    let contract_line = format!("contract_version = \"{}\"", flowdb_abi::CONTRACT_VERSION);
+    assert!(real.contains(&contract_line), "{real}");
+
+    let dir = temp_dir("newer-contract");
+    write_manifest(
+        &dir,
+        "sqlite",
+        &real.replace(&contract_line, "contract_version = \"0.9.0\""),
+    );
+    let report = only_report(&dir);
+    assert_eq!(report.status, PluginStatus::Incompatible);
+    let reason = report.reason.unwrap();
+    assert!(
+        reason.contains(&format!(
+            "built with flowdb-plugin-sdk {} against contract 0.9.0, and this host speaks contract {}",
+            flowdb_abi::ABI_VERSION,
+            flowdb_abi::CONTRACT_VERSION
+        )) && reason.contains("upgrade flowdb"),
+        "{reason}"
+    );
+
+    let dir = temp_dir("older-contract");
+    write_manifest(
+        &dir,
+        "sqlite",
+        &real.replace(&contract_line, "contract_version = \"0.2.0\""),
+    );
+    let report = only_report(&dir);
+    assert_eq!(
+        report.status,
+        PluginStatus::Failed,
+        "compatible, so the library was opened"
+    );
+    let reason = report.reason.unwrap();
+    assert!(
+        reason.contains("contract_version: the manifest says 0.2.0"),
+        "{reason}"
+    );
+
+    for name in ["sqlite", "postgresql"] {
+        let built = flowdb::plugin::Manifest::read(
+            &plugin_dir().join(format!("{name}{}", flowdb::plugin::MANIFEST_SUFFIX)),
+        )
+        .unwrap();
+        assert_eq!(
+            built.contract_version(),
+            flowdb_abi::CONTRACT_VERSION,
+            "{name}"
+        );
     }
 }

@@ -85,7 +85,7 @@ fn plugins_list_table_explains_refusals() {
         "{old}"
     );
     assert!(
-        stdout.contains("reason: built against flowdb-plugin-sdk 0.0.1"),
+        stdout.contains("reason: built with flowdb-plugin-sdk 0.0.1 against contract 0.0.1"),
         "{stdout}"
     );
 }

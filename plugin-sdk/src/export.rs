@@ -5,7 +5,7 @@ use abi_stable::std_types::{RResult, RString, RVec};
 use async_ffi::FfiFuture;
 
 use crate::abi::{
-    ABI_VERSION, ConnectOptions, HostServices, OrmBox, PluginDescription, PluginError,
+    CONTRACT_VERSION, ConnectOptions, HostServices, OrmBox, PluginDescription, PluginError,
     PluginHealth, PluginModule, PluginModuleRef, PluginResult, PoolBox, QueryComponentsBox,
 };
 use crate::config::{Dialect, Pool as _, export_pool};
@@ -43,7 +43,7 @@ extern "C" fn describe<D: Dialect>() -> PluginDescription {
         name: D::NAME.into(),
         version: PLUGIN_VERSION.get().copied().unwrap_or("0.0.0").into(),
         sdk_version: SDK_VERSION.into(),
-        abi_version: ABI_VERSION.into(),
+        abi_version: CONTRACT_VERSION.into(),
         schemes: strings(D::URL_SCHEMES),
         capabilities: strings(D::CAPABILITIES),
     }

@@ -18,6 +18,16 @@
 //! The plugin crate also needs `abi_stable = "0.11"` as a direct dependency, because
 //! abi_stable's export attribute refers to it by absolute path.
 //!
+//! **Versions.** Three versions meet in a plugin, and only one decides whether a host loads
+//! it: the *contract* version ([`CONTRACT_VERSION`], `contract_version` in the manifest the
+//! build script writes), which changes only when the host–plugin contract does. A host of
+//! contract `H` loads a plugin of contract `P` when they share the major version (the minor
+//! one while it is 0) and `P` is not newer than `H` — an older plugin only lacks what was
+//! added since (a newer standard component it is asked for is `UNSUPPORTED`, naming it). The
+//! SDK's own version ([`SDK_VERSION`], `sdk_version`) and the plugin's (`version`) are
+//! recorded for messages and support. Every field of the manifest must match what the
+//! library says of itself, or the host refuses it.
+//!
 //! ```
 //! use flowdb_plugin_sdk::prelude::*;
 //!
@@ -101,6 +111,14 @@ pub use crate::queries::DialectQueries;
 
 /// The SDK version, recorded in each plugin's description and manifest.
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The contract version this SDK builds plugins against; it decides which hosts load them
+/// (see [the rule](flowdb_abi::CONTRACT_VERSION)).
+///
+/// ```
+/// assert_eq!(flowdb_plugin_sdk::CONTRACT_VERSION, flowdb_plugin_sdk::abi::CONTRACT_VERSION);
+/// ```
+pub use flowdb_abi::CONTRACT_VERSION;
 
 /// Everything a plugin usually needs, for a glob import.
 pub mod prelude {

@@ -56,5 +56,32 @@ pub use crate::queries::{
 };
 pub use crate::value::{NamedValue, Value, Value_NE as ValueNE, ValueKind};
 
-/// The version of this contract crate, which plugins record in their manifest and description.
+/// The release version of this crate (and of the whole workspace, the SDK included). It is not
+/// what decides whether a plugin loads: [`CONTRACT_VERSION`] is.
 pub const ABI_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The version of the contract between host and plugin: the layouts in this crate, the meaning
+/// of every call, and the standard query components. It changes only when the contract does,
+/// not with every release of the host or the SDK, and a plugin records the one it was built
+/// against in its manifest (`contract_version`) and its description.
+///
+/// **Which hosts load which plugins.** A host of contract `H` loads a plugin built against
+/// contract `P` when both have the same major version (the same minor one while the major is
+/// 0) and `P` is not newer than `H`: the contract only grows within a minor version (new
+/// calls at the end of a prefix-typed module, new standard components, new error kinds and
+/// value kinds the host treats as unknown), so an older plugin lacks only what was added — a
+/// host asking it for a newer component gets `UNSUPPORTED` naming it — while a newer plugin
+/// may rely on something this host lacks. Anything else is refused before the library is
+/// opened, with the SDK version to rebuild against.
+///
+/// History: 0.2.0 — typed components, the tier-2 contract of issue 7; 0.2.1 — the standard
+/// fragments `for_update`, `in_list`, `json_has_all` and `json_has_any`.
+///
+/// ```
+/// let parts: Vec<u64> = flowdb_abi::CONTRACT_VERSION
+///     .split('.')
+///     .map(|part| part.parse().unwrap())
+///     .collect();
+/// assert_eq!(parts.len(), 3, "major.minor.patch");
+/// ```
+pub const CONTRACT_VERSION: &str = "0.2.1";

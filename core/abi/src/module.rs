@@ -47,7 +47,8 @@ pub struct HostServices {
     pub log: extern "C" fn(level: LogLevel, target: RStr<'_>, message: RStr<'_>),
     /// The most detailed level the host wants; the plugin drops finer records itself.
     pub max_log_level: LogLevel,
-    /// The host's ABI version ([`ABI_VERSION`](crate::ABI_VERSION) as the host was built).
+    /// The host's contract version ([`CONTRACT_VERSION`](crate::CONTRACT_VERSION) as the host
+    /// was built).
     pub host_abi_version: RStr<'static>,
 }
 
@@ -61,7 +62,8 @@ pub struct PluginDescription {
     pub version: RString,
     /// The `flowdb-plugin-sdk` version the plugin was built with.
     pub sdk_version: RString,
-    /// The `flowdb-abi` version the plugin was built with.
+    /// The contract version the plugin was built against
+    /// ([`CONTRACT_VERSION`](crate::CONTRACT_VERSION)); the field keeps its first name.
     pub abi_version: RString,
     /// The URL schemes it serves, without `+driver` (`postgresql`, `postgres`).
     pub schemes: RVec<RString>,

@@ -238,6 +238,11 @@ fn print_info(report: &PluginReport, verbose: bool) {
         "sdk version:   {}",
         report.sdk_version.as_deref().unwrap_or("-")
     );
+    outln!(
+        "contract:      {} (this host: {})",
+        report.contract_version.as_deref().unwrap_or("-"),
+        flowdb_abi::CONTRACT_VERSION
+    );
     outln!("schemes:       {}", report.schemes.join(", "));
     outln!("capabilities:  {}", report.capabilities.join(", "));
     outln!("search tier:   {}", report.tier);

@@ -1,8 +1,9 @@
 //! Opening a plugin library: the checks, in order, and the one unsafe step.
 //!
-//! 1. The manifest's `sdk_version` must be semver-compatible with (and not older than) this
-//!    host's ABI version — checked before the library is opened, so an incompatible plugin runs
-//!    no code at all.
+//! 1. The manifest's `contract_version` must be one this host's contract accepts
+//!    ([`check_contract_version`]: the same minor line while 0.x, not newer) — checked before
+//!    the library is opened, so an incompatible plugin runs no code at all. After loading,
+//!    every field of the manifest must match the library's own description.
 //! 2. The manifest, the library and their directories must be changeable by no one but their
 //!    owner (root or the host's user): `trust.rs`.
 //! 3. On ELF platforms the library's structure is checked before it is mapped (`elf.rs`): a
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 use abi_stable::library::{LibraryError, lib_header_from_path};
 use abi_stable::std_types::{RResult, RStr};
 use flowdb_abi::{
-    ABI_VERSION, HostServices, LogLevel, PluginDescription, PluginHealth, PluginModuleRef,
+    CONTRACT_VERSION, HostServices, LogLevel, PluginDescription, PluginHealth, PluginModuleRef,
 };
 
 use crate::plugin::manifest::Manifest;
@@ -58,36 +59,53 @@ pub struct LoadedPlugin {
     library_path: PathBuf,
 }
 
-/// Checks that a plugin built with `sdk_version` can serve this host (`^host`, not older).
+/// Checks that a plugin built against contract `contract_version` (with
+/// `flowdb-plugin-sdk` `sdk_version`) can serve this host, by the rule of
+/// [`CONTRACT_VERSION`]: the same major version (minor while the major is 0), and not newer.
+/// The message names the contract and the SDK apart, and what to rebuild against.
 ///
 /// ```
-/// use flowdb::plugin::check_sdk_version;
+/// use flowdb::plugin::check_contract_version;
 ///
-/// let host = flowdb_abi::ABI_VERSION;
-/// assert!(check_sdk_version(host).is_ok());
-/// assert!(check_sdk_version("0.0.1").unwrap_err().contains("older"));
-/// assert!(check_sdk_version("9.0.0").unwrap_err().contains("newer"));
+/// let host = flowdb_abi::CONTRACT_VERSION;
+/// assert!(check_contract_version(host, "0.2.0").is_ok());
+/// assert!(check_contract_version("0.2.0", "0.2.0").is_ok(), "an older compatible contract");
+/// let newer = check_contract_version("0.3.0", "0.3.0").unwrap_err();
+/// assert!(newer.contains("contract 0.3.0") && newer.contains("upgrade flowdb"), "{newer}");
+/// let older = check_contract_version("0.1.0", "0.1.4").unwrap_err();
+/// assert!(older.contains("flowdb-plugin-sdk 0.1.4") && older.contains("rebuild"), "{older}");
 /// ```
-pub fn check_sdk_version(sdk_version: &str) -> Result<(), String> {
-    let host = semver::Version::parse(ABI_VERSION)
-        .map_err(|err| format!("the host's ABI version is invalid: {err}"))?;
-    let plugin = semver::Version::parse(sdk_version)
-        .map_err(|err| format!("sdk_version `{sdk_version}` is not a semantic version: {err}"))?;
-    let compatible = semver::VersionReq::parse(&format!("^{host}"))
-        .map_err(|err| format!("the host's ABI version is invalid: {err}"))?;
-    if compatible.matches(&plugin) {
+pub fn check_contract_version(contract_version: &str, sdk_version: &str) -> Result<(), String> {
+    let host = semver::Version::parse(CONTRACT_VERSION)
+        .map_err(|err| format!("the host's contract version is invalid: {err}"))?;
+    let plugin = semver::Version::parse(contract_version).map_err(|err| {
+        format!("contract_version `{contract_version}` is not a semantic version: {err}")
+    })?;
+    let same_line = if host.major == 0 {
+        plugin.major == 0 && plugin.minor == host.minor
+    } else {
+        plugin.major == host.major
+    };
+    let line = if host.major == 0 {
+        format!("0.{}", host.minor)
+    } else {
+        host.major.to_string()
+    };
+    if same_line && plugin <= host {
         return Ok(());
     }
-    let direction = if plugin < host { "older" } else { "newer" };
-    Err(format!(
-        "built against flowdb-plugin-sdk {plugin}, {direction} than and incompatible with this host's ABI {host} \
-         (needs ^{host}); rebuild the plugin against flowdb-plugin-sdk {host}{}",
-        if direction == "newer" {
-            " or upgrade flowdb"
-        } else {
-            ""
-        }
-    ))
+    let built = format!(
+        "built with flowdb-plugin-sdk {sdk_version} against contract {plugin}, and this host speaks contract {host}"
+    );
+    Err(if plugin > host {
+        format!(
+            "{built} (it may use what this host lacks); upgrade flowdb to a release of contract {plugin} or later, or rebuild the plugin with a flowdb-plugin-sdk of contract {line} (≤ {host})"
+        )
+    } else {
+        format!(
+            "{built}, an older, incompatible contract; rebuild the plugin with a flowdb-plugin-sdk of contract {line}"
+        )
+    })
 }
 
 impl std::fmt::Debug for LoadedPlugin {
@@ -206,9 +224,11 @@ impl LoadedPlugin {
 }
 
 fn check_compatible(manifest: &Manifest) -> Result<(), LoadFailure> {
-    check_sdk_version(&manifest.sdk_version).map_err(|reason| LoadFailure::Incompatible {
-        reason,
-        report: None,
+    check_contract_version(manifest.contract_version(), &manifest.sdk_version).map_err(|reason| {
+        LoadFailure::Incompatible {
+            reason,
+            report: None,
+        }
     })
 }
 
@@ -245,6 +265,11 @@ fn check_identity(description: &PluginDescription, manifest: &Manifest) -> Resul
         "sdk_version",
         manifest.sdk_version.clone(),
         description.sdk_version.to_string(),
+    );
+    compare(
+        "contract_version",
+        manifest.contract_version().to_owned(),
+        description.abi_version.to_string(),
     );
     compare(
         "schemes",
@@ -305,7 +330,7 @@ fn init_module(module: PluginModuleRef) -> Result<(), LoadFailure> {
     let host = HostServices {
         log: crate::plugin::logging::host_log,
         max_log_level: crate::plugin::logging::host_max_level(),
-        host_abi_version: RStr::from_str(ABI_VERSION),
+        host_abi_version: RStr::from_str(CONTRACT_VERSION),
     };
     match call_plugin("init", || (module.init())(host))? {
         RResult::ROk(()) => Ok(()),

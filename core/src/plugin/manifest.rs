@@ -33,8 +33,14 @@ pub struct Manifest {
     pub name: String,
     /// The plugin's own version.
     pub version: String,
-    /// The `flowdb-plugin-sdk` version the plugin was built with; it decides compatibility.
+    /// The `flowdb-plugin-sdk` version the plugin was built with (for messages and support).
     pub sdk_version: String,
+    /// The contract version the plugin was built against
+    /// ([`CONTRACT_VERSION`](flowdb_abi::CONTRACT_VERSION)); it decides compatibility. A
+    /// manifest written before contract versions existed has none: its `sdk_version` stands
+    /// for it, as the two were equal then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_version: Option<String>,
     /// URL schemes the plugin serves, without `+driver`.
     pub schemes: Vec<String>,
     /// Declared capabilities.
@@ -106,6 +112,11 @@ impl Manifest {
                 manifest.version
             )
         })?;
+        if let Some(contract) = &manifest.contract_version {
+            semver::Version::parse(contract).map_err(|err| {
+                format!("`contract_version = \"{contract}\"` is not a semantic version: {err}")
+            })?;
+        }
         semver::Version::parse(&manifest.sdk_version).map_err(|err| {
             format!(
                 "`sdk_version = \"{}\"` is not a semantic version: {err}",
@@ -113,6 +124,14 @@ impl Manifest {
             )
         })?;
         Ok(manifest)
+    }
+
+    /// The contract version the plugin was built against: `contract_version`, or for a manifest
+    /// written before it existed, `sdk_version`.
+    pub fn contract_version(&self) -> &str {
+        self.contract_version
+            .as_deref()
+            .unwrap_or(&self.sdk_version)
     }
 
     /// The library's path, resolved against the directory the manifest really is in: a manifest

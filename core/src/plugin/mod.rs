@@ -15,7 +15,7 @@ mod registry;
 mod search;
 mod trust;
 
-pub use self::loader::{LoadFailure, LoadedPlugin, check_sdk_version, probe_library};
+pub use self::loader::{LoadFailure, LoadedPlugin, check_contract_version, probe_library};
 pub use self::manifest::{MANIFEST_SUFFIX, MANIFEST_VERSION, Manifest};
 pub use self::pins::PluginPins;
 pub use self::registry::{

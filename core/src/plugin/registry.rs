@@ -75,6 +75,8 @@ pub struct PluginReport {
     pub version: Option<String>,
     /// The SDK version it was built with.
     pub sdk_version: Option<String>,
+    /// The contract version it was built against (what decides whether it loads).
+    pub contract_version: Option<String>,
     /// Its URL schemes.
     pub schemes: Vec<String>,
     /// Its declared capabilities.
@@ -372,6 +374,7 @@ impl PluginRegistry {
                         name: manifest_stem(&candidate.manifest_path),
                         version: None,
                         sdk_version: None,
+                        contract_version: None,
                         schemes: Vec::new(),
                         capabilities: Vec::new(),
                         tier: candidate.tier,
@@ -391,6 +394,7 @@ impl PluginRegistry {
                 name: manifest.name.clone(),
                 version: Some(manifest.version.clone()),
                 sdk_version: Some(manifest.sdk_version.clone()),
+                contract_version: Some(manifest.contract_version().to_owned()),
                 schemes: manifest.schemes.clone(),
                 capabilities: manifest.capabilities.clone(),
                 tier: candidate.tier,

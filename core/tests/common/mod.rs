@@ -209,8 +209,16 @@ pub fn manifest_body(name: &str, schemes: &[&str], sdk_version: &str, library: &
         || (env!("CARGO_PKG_VERSION").to_owned(), Vec::new()),
         |manifest| (manifest.version, manifest.capabilities),
     );
+    // Built by this workspace's SDK: its contract. Another SDK version stands for a plugin
+    // built elsewhere, whose manifest (written before contract versions) lets it stand for
+    // the contract too.
+    let contract = if sdk_version == flowdb_abi::ABI_VERSION {
+        format!("contract_version = \"{}\"\n", flowdb_abi::CONTRACT_VERSION)
+    } else {
+        String::new()
+    };
     format!(
-        "manifest_version = 1\nname = \"{name}\"\nversion = \"{version}\"\nsdk_version = \"{sdk_version}\"\nschemes = [{}]\ncapabilities = [{}]\nlibrary = \"{}\"\n",
+        "manifest_version = 1\nname = \"{name}\"\nversion = \"{version}\"\nsdk_version = \"{sdk_version}\"\n{contract}schemes = [{}]\ncapabilities = [{}]\nlibrary = \"{}\"\n",
         quoted(&schemes),
         quoted(&capabilities),
         library.display()

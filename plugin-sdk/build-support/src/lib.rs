@@ -25,7 +25,8 @@ fn env(key: &str) -> Result<String, String> {
 }
 
 /// Copies the manifest template next to the library cargo builds, adding `version`,
-/// `sdk_version` and `library`, so that `target/<profile>/` is a ready plugin directory.
+/// `sdk_version`, `contract_version` and `library`, so that `target/<profile>/` is a ready
+/// plugin directory.
 ///
 /// Writing outside `OUT_DIR` is unusual for a build script; it is the one step that turns a
 /// plain `cargo build` into a loadable plugin layout, and it writes only this one file. A
@@ -36,6 +37,12 @@ pub fn write_manifest(template: &str) {
         println!("cargo::warning=could not write the plugin manifest: {err}");
     }
 }
+
+/// The contract version of the SDK this crate is released with
+/// (`flowdb_abi::CONTRACT_VERSION`; a build script cannot depend on the contract crate cheaply,
+/// so it is written here too, and core's tests check that the manifests cargo builds carry the
+/// contract's own value).
+pub const CONTRACT_VERSION: &str = "0.2.1";
 
 fn try_write_manifest(template_path: &Path) -> Result<(), String> {
     let out_dir = PathBuf::from(env("OUT_DIR")?);
@@ -58,7 +65,7 @@ fn try_write_manifest(template_path: &Path) -> Result<(), String> {
         .and_then(|rest| rest.strip_suffix('"'))
         .ok_or("the template has no `name = \"…\"` line")?;
     let manifest = format!(
-        "{template}version = \"{version}\"\nsdk_version = \"{sdk}\"\nlibrary = \"{library}\"\n",
+        "{template}version = \"{version}\"\nsdk_version = \"{sdk}\"\ncontract_version = \"{CONTRACT_VERSION}\"\nlibrary = \"{library}\"\n",
         version = env("CARGO_PKG_VERSION")?,
         // This crate is released in lockstep with flowdb-plugin-sdk: its version is the SDK's.
         sdk = env!("CARGO_PKG_VERSION"),
