@@ -25,7 +25,7 @@ pub use self::documents::{
     WorkPoolStorageConfiguration,
 };
 pub use self::enums::{DeploymentStatus, StateType, WorkPoolStatus, WorkQueueStatus, WorkerStatus};
-pub use self::select::{Column, Filter, Lock, Select, Sort};
+pub use self::select::{Column, Filter, Lock, Operand, Select, Sort};
 pub use self::tables::*;
 pub use self::upsert::OnConflict;
 

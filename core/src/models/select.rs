@@ -61,6 +61,71 @@ use crate::queries::QueryComponents;
 use crate::queries::components::{ForUpdate, InList, JsonHasAll, JsonHasAny};
 use crate::value::{FromValue, IntoValue, Value};
 
+/// A value a column holding `T` may be compared with: a `T`; for a nullable column
+/// (`Option<T>`) a plain `T` too; a reference to either; `&str` for text. So a filter cannot
+/// compare a column with a value of another type:
+///
+/// ```compile_fail
+/// use flowdb::models::{FlowRun, Select};
+///
+/// // run_count is an i32: a text does not compile.
+/// let _ = Select::<FlowRun>::new().filter(FlowRun::run_count.eq("three"));
+/// ```
+///
+/// ```
+/// use flowdb::models::{FlowRun, Select, StateType};
+///
+/// let id = uuid::Uuid::nil();
+/// let _ = Select::<FlowRun>::new().filter(
+///     FlowRun::run_count
+///         .eq(3)
+///         .and(FlowRun::state_type.is_in([Some(StateType::Running), None]))
+///         .and(FlowRun::state_type.ne(StateType::Failed))
+///         .and(FlowRun::work_queue_name.eq("default"))
+///         .and(FlowRun::id.ne(&id)),
+/// );
+/// ```
+pub trait Operand<T> {
+    /// The value bound for it.
+    fn into_operand(self) -> Value;
+}
+
+impl<T: IntoValue> Operand<T> for T {
+    fn into_operand(self) -> Value {
+        self.into_value()
+    }
+}
+
+impl<T: IntoValue> Operand<Option<T>> for T {
+    fn into_operand(self) -> Value {
+        self.into_value()
+    }
+}
+
+impl<T: IntoValue + Clone> Operand<T> for &T {
+    fn into_operand(self) -> Value {
+        self.clone().into_value()
+    }
+}
+
+impl<T: IntoValue + Clone> Operand<Option<T>> for &T {
+    fn into_operand(self) -> Value {
+        self.clone().into_value()
+    }
+}
+
+impl Operand<String> for &str {
+    fn into_operand(self) -> Value {
+        self.into_value()
+    }
+}
+
+impl Operand<Option<String>> for &str {
+    fn into_operand(self) -> Value {
+        self.into_value()
+    }
+}
+
 /// A column of model `M` whose field holds a `T`.
 pub struct Column<M, T> {
     name: &'static str,
@@ -100,50 +165,50 @@ impl<M: Model, T> Column<M, T> {
         M::TABLE.column(self.name).map(|column| column.kind)
     }
 
-    fn compare(self, op: Comparison, value: impl IntoValue) -> Filter<M> {
+    fn compare(self, op: Comparison, value: impl Operand<T>) -> Filter<M> {
         Filter::node(Node::Compare {
             column: self.name,
             op,
-            value: value.into_value(),
+            value: value.into_operand(),
         })
     }
 
     /// Equal to `value` (`IS NULL` when it is `None`).
-    pub fn eq(self, value: impl IntoValue) -> Filter<M> {
+    pub fn eq(self, value: impl Operand<T>) -> Filter<M> {
         self.compare(Comparison::Eq, value)
     }
 
     /// Not equal to `value` (`IS NOT NULL` when it is `None`); like SQL, a NULL column is
     /// neither equal nor unequal to a value.
-    pub fn ne(self, value: impl IntoValue) -> Filter<M> {
+    pub fn ne(self, value: impl Operand<T>) -> Filter<M> {
         self.compare(Comparison::Ne, value)
     }
 
     /// Less than `value`.
-    pub fn lt(self, value: impl IntoValue) -> Filter<M> {
+    pub fn lt(self, value: impl Operand<T>) -> Filter<M> {
         self.compare(Comparison::Lt, value)
     }
 
     /// At most `value`.
-    pub fn le(self, value: impl IntoValue) -> Filter<M> {
+    pub fn le(self, value: impl Operand<T>) -> Filter<M> {
         self.compare(Comparison::Le, value)
     }
 
     /// Greater than `value`.
-    pub fn gt(self, value: impl IntoValue) -> Filter<M> {
+    pub fn gt(self, value: impl Operand<T>) -> Filter<M> {
         self.compare(Comparison::Gt, value)
     }
 
     /// At least `value`.
-    pub fn ge(self, value: impl IntoValue) -> Filter<M> {
+    pub fn ge(self, value: impl Operand<T>) -> Filter<M> {
         self.compare(Comparison::Ge, value)
     }
 
     /// One of `values` (nothing matches an empty list; a `None` among them matches NULL).
-    pub fn is_in<V: IntoValue>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+    pub fn is_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
         Filter::node(Node::In {
             column: self.name,
-            values: values.into_iter().map(IntoValue::into_value).collect(),
+            values: values.into_iter().map(Operand::into_operand).collect(),
             negate: false,
             kind: self.kind(),
         })
@@ -151,10 +216,10 @@ impl<M: Model, T> Column<M, T> {
 
     /// None of `values` (an empty list excludes nothing; a NULL column is excluded, as in SQL,
     /// and a `None` among them excludes NULL only).
-    pub fn is_not_in<V: IntoValue>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+    pub fn is_not_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
         Filter::node(Node::In {
             column: self.name,
-            values: values.into_iter().map(IntoValue::into_value).collect(),
+            values: values.into_iter().map(Operand::into_operand).collect(),
             negate: true,
             kind: self.kind(),
         })
