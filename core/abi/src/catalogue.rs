@@ -208,24 +208,27 @@ pub const IN_LIST: ComponentSpec = ComponentSpec {
     ],
 };
 
+/// The arguments of `json_has_all` and `json_has_any`.
+const JSON_CONTAINMENT_PARAMETERS: &[ParameterSpec] = &[
+    required(
+        "expression",
+        ValueKind::TEXT,
+        "an SQL expression of a JSON array",
+    ),
+    required(
+        "parameter",
+        ValueKind::TEXT,
+        "the placeholder a text list is bound to ($n), which may appear more than once",
+    ),
+];
+
 /// `json_has_all`: a JSON array column holds every text of a bound list (PostgreSQL's `?&`,
 /// as Prefect's `tags.all_` filters compile).
 pub const JSON_HAS_ALL: ComponentSpec = ComponentSpec {
     name: "json_has_all",
     description: "a condition: the JSON array expression holds every text of the text list bound at the parameter",
     kind: ComponentKind::FRAGMENT,
-    parameters: &[
-        required(
-            "expression",
-            ValueKind::TEXT,
-            "an SQL expression of a JSON array",
-        ),
-        required(
-            "parameter",
-            ValueKind::TEXT,
-            "the placeholder a text list is bound to ($n), which may appear more than once",
-        ),
-    ],
+    parameters: JSON_CONTAINMENT_PARAMETERS,
 };
 
 /// `json_has_any`: a JSON array column holds at least one text of a bound list (PostgreSQL's
@@ -234,18 +237,7 @@ pub const JSON_HAS_ANY: ComponentSpec = ComponentSpec {
     name: "json_has_any",
     description: "a condition: the JSON array expression holds at least one text of the text list bound at the parameter",
     kind: ComponentKind::FRAGMENT,
-    parameters: &[
-        required(
-            "expression",
-            ValueKind::TEXT,
-            "an SQL expression of a JSON array",
-        ),
-        required(
-            "parameter",
-            ValueKind::TEXT,
-            "the placeholder a text list is bound to ($n), which may appear more than once",
-        ),
-    ],
+    parameters: JSON_CONTAINMENT_PARAMETERS,
 };
 
 /// `make_timestamp_intervals`: at most 500 `(interval_start, interval_end)` rows.

@@ -8,11 +8,11 @@ use crate::error::Result;
 use crate::models::{Model, TableMeta};
 use crate::value::Value;
 
-fn quoted(name: &str) -> String {
+pub(crate) fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn column_list(table: &TableMeta) -> String {
+pub(crate) fn column_list(table: &TableMeta) -> String {
     table
         .columns
         .iter()

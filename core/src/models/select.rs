@@ -58,7 +58,7 @@ use crate::interface::DbInterface;
 use crate::models::ColumnKind;
 use crate::models::Model;
 use crate::queries::QueryComponents;
-use crate::queries::components::{ForUpdate, InList, JsonHasAll, JsonHasAny};
+use crate::queries::components::{Component, ForUpdate, InList, JsonHasAll, JsonHasAny};
 use crate::value::{FromValue, IntoValue, Value};
 
 /// A value a column holding `T` may be compared with: a `T`; for a nullable column
@@ -204,25 +204,28 @@ impl<M: Model, T> Column<M, T> {
         self.compare(Comparison::Ge, value)
     }
 
-    /// One of `values` (nothing matches an empty list; a `None` among them matches NULL).
-    pub fn is_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+    fn membership<V: Operand<T>>(
+        self,
+        values: impl IntoIterator<Item = V>,
+        negate: bool,
+    ) -> Filter<M> {
         Filter::node(Node::In {
             column: self.name,
             values: values.into_iter().map(Operand::into_operand).collect(),
-            negate: false,
+            negate,
             kind: self.kind(),
         })
+    }
+
+    /// One of `values` (nothing matches an empty list; a `None` among them matches NULL).
+    pub fn is_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+        self.membership(values, false)
     }
 
     /// None of `values` (an empty list excludes nothing; a NULL column is excluded, as in SQL,
     /// and a `None` among them excludes NULL only).
     pub fn is_not_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
-        Filter::node(Node::In {
-            column: self.name,
-            values: values.into_iter().map(Operand::into_operand).collect(),
-            negate: true,
-            kind: self.kind(),
-        })
+        self.membership(values, true)
     }
 
     /// NULL.
@@ -241,40 +244,40 @@ impl<M: Model, T> Column<M, T> {
         })
     }
 
-    /// The JSON array in this column holds every one of `texts` (Prefect's `tags.all_`).
-    pub fn json_has_all<S: Into<String>>(self, texts: impl IntoIterator<Item = S>) -> Filter<M> {
+    fn json_has<S: Into<String>>(self, texts: impl IntoIterator<Item = S>, all: bool) -> Filter<M> {
         Filter::node(Node::Json {
             column: self.name,
-            all: true,
+            all,
             texts: texts.into_iter().map(Into::into).collect(),
         })
+    }
+
+    /// The JSON array in this column holds every one of `texts` (Prefect's `tags.all_`).
+    pub fn json_has_all<S: Into<String>>(self, texts: impl IntoIterator<Item = S>) -> Filter<M> {
+        self.json_has(texts, true)
     }
 
     /// The JSON array in this column holds at least one of `texts` (Prefect's `tags.any_`).
     pub fn json_has_any<S: Into<String>>(self, texts: impl IntoIterator<Item = S>) -> Filter<M> {
-        Filter::node(Node::Json {
+        self.json_has(texts, false)
+    }
+
+    fn sort(self, descending: bool) -> Sort<M> {
+        Sort {
             column: self.name,
-            all: false,
-            texts: texts.into_iter().map(Into::into).collect(),
-        })
+            descending,
+            _model: PhantomData,
+        }
     }
 
     /// Ascending, NULLs last.
     pub fn asc(self) -> Sort<M> {
-        Sort {
-            column: self.name,
-            descending: false,
-            _model: PhantomData,
-        }
+        self.sort(false)
     }
 
     /// Descending, NULLs first.
     pub fn desc(self) -> Sort<M> {
-        Sort {
-            column: self.name,
-            descending: true,
-            _model: PhantomData,
-        }
+        self.sort(true)
     }
 }
 
@@ -486,14 +489,13 @@ impl Binder<'_> {
                 } else if values.len() > INLINE_LIST
                     && let Some(list) = one_list(&values, *kind)
                 {
-                    let fragment = self
-                        .queries
-                        .render_typed(&InList {
+                    let fragment = fragment(
+                        self.queries,
+                        &InList {
                             expression: format!("\"{}\".\"{column}\"", self.table),
                             parameter: "$1".to_owned(),
-                        })?
-                        .into_statement()?
-                        .sql;
+                        },
+                    )?;
                     let list = self.token(list);
                     Some(Expr::cust_with_exprs(fragment, [list]))
                 } else {
@@ -527,18 +529,23 @@ impl Binder<'_> {
             Node::Json { column, all, texts } => {
                 let expression = format!("\"{}\".\"{column}\"", self.table);
                 let parameter = "$1".to_owned();
-                let rendered = if *all {
-                    self.queries.render_typed(&JsonHasAll {
-                        expression: expression.clone(),
-                        parameter,
-                    })?
+                let fragment = if *all {
+                    fragment(
+                        self.queries,
+                        &JsonHasAll {
+                            expression: expression.clone(),
+                            parameter,
+                        },
+                    )?
                 } else {
-                    self.queries.render_typed(&JsonHasAny {
-                        expression: expression.clone(),
-                        parameter,
-                    })?
+                    fragment(
+                        self.queries,
+                        &JsonHasAny {
+                            expression: expression.clone(),
+                            parameter,
+                        },
+                    )?
                 };
-                let fragment = rendered.into_statement()?.sql;
                 let list = self.token(Value::TextList(
                     texts.iter().map(|text| text.as_str().into()).collect(),
                 ));
@@ -637,6 +644,11 @@ fn one_list(values: &[Value], kind: Option<ColumnKind>) -> Option<Value> {
     }
 }
 
+/// The SQL of a tier-2 fragment component on this dialect.
+fn fragment<C: Component>(queries: &QueryComponents, component: &C) -> Result<String> {
+    Ok(queries.render_typed(component)?.into_statement()?.sql)
+}
+
 fn internal(reason: String) -> Error {
     Error::InvalidArgument {
         operation: "select",
@@ -731,13 +743,13 @@ impl<M: Model> Select<M> {
         }
         let mut built = binder.finish(select.build(PostgresQueryBuilder))?;
         if let Some(lock) = self.lock {
-            let clause = queries
-                .render_typed(&ForUpdate {
+            let clause = fragment(
+                queries,
+                &ForUpdate {
                     skip_locked: Some(lock == Lock::SkipLocked),
                     nowait: Some(lock == Lock::NoWait),
-                })?
-                .into_statement()?
-                .sql;
+                },
+            )?;
             if clause.is_empty() {
                 built.lock_is_the_transactions = true;
             } else {

@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::interface::DbInterface;
 use crate::models::Model;
+use crate::models::crud::{column_list, quoted};
 use crate::queries::components::Insert;
 
 /// What an upsert does with a stored row that has the same upsert columns.
@@ -107,17 +108,12 @@ impl DbInterface {
                     ))
                 })?;
             params.push(values[index].clone());
-            condition.push(format!("\"{column}\" = ${}", params.len()));
+            condition.push(format!("{} = ${}", quoted(column), params.len()));
         }
         let select = format!(
-            "SELECT {} FROM \"{}\" WHERE {}",
-            table
-                .columns
-                .iter()
-                .map(|meta| format!("\"{}\"", meta.name))
-                .collect::<Vec<_>>()
-                .join(", "),
-            table.name,
+            "SELECT {} FROM {} WHERE {}",
+            column_list(table),
+            quoted(table.name),
             condition.join(" AND ")
         );
         let rows = session.fetch_all(&select, params).await?;

@@ -152,37 +152,6 @@ fn insert_statements<M: Model>(
     Ok(statements)
 }
 
-/// The SCHEDULED state a new run starts in, and the run's columns that follow it.
-fn schedule(run: &mut FlowRun, now: DateTime<Utc>) -> FlowRunState {
-    let scheduled_time = run
-        .next_scheduled_start_time
-        .or(run.expected_start_time)
-        .unwrap_or(now);
-    run.state_id = None;
-    run.state_type = Some(StateType::Scheduled);
-    run.state_name = Some("Scheduled".to_owned());
-    run.state_timestamp = Some(now);
-    run.expected_start_time = Some(run.expected_start_time.unwrap_or(scheduled_time));
-    run.next_scheduled_start_time = Some(scheduled_time);
-    FlowRunState {
-        id: Uuid::new_v4(),
-        created: now,
-        updated: now,
-        data: None,
-        flow_run_id: run.id,
-        message: None,
-        name: "Scheduled".to_owned(),
-        result_artifact_id: None,
-        state_details: StateDetails {
-            flow_run_id: Some(run.id),
-            scheduled_time: Some(scheduled_time),
-            ..StateDetails::default()
-        },
-        timestamp: now,
-        type_: StateType::Scheduled,
-    }
-}
-
 /// Prefect's `TERMINAL_STATES`.
 fn is_terminal(state_type: StateType) -> bool {
     matches!(
@@ -281,7 +250,25 @@ impl DbInterface {
             return Ok(Vec::new());
         }
         let mut runs = runs;
-        let states: Vec<FlowRunState> = runs.iter_mut().map(|run| schedule(run, now)).collect();
+        let states: Vec<FlowRunState> = runs
+            .iter_mut()
+            .map(|run| {
+                let mut scheduled = StateProposal::new(StateType::Scheduled);
+                scheduled.timestamp = now;
+                enter_first_state(run, scheduled, now)
+            })
+            .collect();
+        self.insert_runs_in_first_states(runs, states).await
+    }
+
+    /// Inserts runs already pointing at their first states, and the states: the ids of the
+    /// runs inserted, in the order given. Runs with an idempotency key their flow already used
+    /// are not inserted (nor their states), as Prefect's scheduler and `create_flow_run` do.
+    async fn insert_runs_in_first_states(
+        &self,
+        mut runs: Vec<FlowRun>,
+        states: Vec<FlowRunState>,
+    ) -> Result<Vec<Uuid>> {
         let queries = self.queries();
         let database = self.database().await?;
         let keyed = runs.iter().any(|run| run.idempotency_key.is_some());
@@ -292,16 +279,16 @@ impl DbInterface {
             // on PostgreSQL that UPDATE rewrites every index of flow_run. The write lock is
             // taken up front (SQLite's BEGIN IMMEDIATE), so concurrent creators wait their
             // turn instead of failing with "database is locked".
-            for (run, state) in runs.iter_mut().zip(&states) {
-                run.state_id = Some(state.id);
-            }
             let mut statements = insert_statements(queries, &runs, None, None)?;
             statements.extend(insert_statements(queries, &states, None, None)?);
             database.run_independent_writes(statements).await?;
             return Ok(runs.iter().map(|run| run.id).collect());
         }
         // Some runs may conflict on their idempotency key: learn which were inserted before
-        // inserting their states, in one transaction.
+        // inserting their states (so the runs go in pointing at none), in one transaction.
+        for run in &mut runs {
+            run.state_id = None;
+        }
         let mut transaction = database.begin(true).await?;
         let mut inserted = std::collections::HashSet::new();
         for statement in insert_statements(
@@ -369,73 +356,25 @@ impl DbInterface {
     pub async fn create_flow_run(&self, run: FlowRun, state: StateProposal) -> Result<FlowRun> {
         let mut run = run;
         let state = enter_first_state(&mut run, state, Utc::now().trunc_subsecs(6));
-        let queries = self.queries();
-        if run.idempotency_key.is_some() {
-            return self.create_keyed_flow_run(run, state).await;
-        }
-        let mut statements = insert_statements(queries, std::slice::from_ref(&run), None, None)?;
-        statements.extend(insert_statements(
-            queries,
-            std::slice::from_ref(&state),
-            None,
-            None,
-        )?);
-        self.database()
+        if !self
+            .insert_runs_in_first_states(vec![run.clone()], vec![state])
             .await?
-            .run_independent_writes(statements)
-            .await?;
-        Ok(run)
-    }
-
-    /// A run with an idempotency key, as Prefect creates one: if its flow already has a run
-    /// with that key, that run is returned and nothing is written; otherwise the run (not yet
-    /// pointing at its state), its state and the pointer, in one transaction.
-    async fn create_keyed_flow_run(&self, run: FlowRun, state: FlowRunState) -> Result<FlowRun> {
-        let queries = self.queries();
-        let mut unpointed = run.clone();
-        unpointed.state_id = None;
-        let mut transaction = self.session().await?.begin_transaction(true).await?;
-        let mut inserted = false;
-        for statement in insert_statements(
-            queries,
-            std::slice::from_ref(&unpointed),
-            Some("do_nothing"),
-            Some(vec!["id".to_owned()]),
-        )? {
-            inserted |= transaction
-                .fetch_all(&statement.sql, statement.params)
-                .await?
-                .row(0)
-                .is_some();
+            .is_empty()
+        {
+            return Ok(run);
         }
-        if !inserted {
-            transaction.rollback().await?;
-            let existing = crate::models::Select::<FlowRun>::new()
-                .filter(
-                    FlowRun::flow_id
-                        .eq(run.flow_id)
-                        .and(FlowRun::idempotency_key.eq(run.idempotency_key.clone())),
-                )
-                .fetch(self)
-                .await?;
-            return existing
-                .into_iter()
-                .next()
-                .ok_or(Error::FlowRunNotFound { id: run.id });
-        }
-        for statement in insert_statements(queries, std::slice::from_ref(&state), None, None)? {
-            transaction
-                .execute(&statement.sql, statement.params)
-                .await?;
-        }
-        transaction
-            .execute(
-                "UPDATE \"flow_run\" SET \"state_id\" = $1 WHERE \"id\" = $2",
-                crate::params![state.id, run.id],
+        // Its flow already has a run with this key: that one, as stored.
+        crate::models::Select::<FlowRun>::new()
+            .filter(
+                FlowRun::flow_id
+                    .eq(run.flow_id)
+                    .and(FlowRun::idempotency_key.eq(run.idempotency_key.clone())),
             )
-            .await?;
-        transaction.commit().await?;
-        Ok(run)
+            .fetch(self)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(Error::FlowRunNotFound { id: run.id })
     }
 
     /// Makes `state` the run's current state: the run's row locked (`FOR UPDATE` on
