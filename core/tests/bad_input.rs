@@ -818,6 +818,28 @@ fn a_manifest_that_lies_about_its_library_is_refused() {
             ),
         ),
         ("capabilities", real.replace("\"in-memory\", ", "")),
+        (
+            "capabilities",
+            real.replace("\"in-memory\", ", "\"in-memory\", \"teleport\", "),
+        ),
+        (
+            "sdk_version",
+            real.replace(
+                &format!("sdk_version = \"{}\"", flowdb_abi::ABI_VERSION),
+                "sdk_version = \"0.1.9\"",
+            ),
+        ),
+        (
+            "contract_version",
+            real.replace(
+                &format!("contract_version = \"{}\"", flowdb_abi::CONTRACT_VERSION),
+                "contract_version = \"0.2.0\"",
+            ),
+        ),
+        (
+            "schemes",
+            real.replace("schemes = [\"sqlite\"]", "schemes = [\"kv2\"]"),
+        ),
     ];
     for (field, body) in lies {
         assert_ne!(body, real, "{field}: the lie was written");
@@ -825,7 +847,12 @@ fn a_manifest_that_lies_about_its_library_is_refused() {
         write_manifest(&dir, "sqlite", &body);
         let registry = PluginRegistry::discover(SearchPath::explicit_only([dir.clone()]));
         let report = registry.report(true).remove(0);
-        assert_eq!(report.status, PluginStatus::Failed, "{field}");
+        assert_eq!(
+            report.status,
+            PluginStatus::Failed,
+            "{field}: {:?}",
+            report.reason
+        );
         let reason = report.reason.clone().unwrap_or_default();
         assert!(
             reason.contains("the manifest does not describe this library")
@@ -903,5 +930,24 @@ fn contract_versions_decide_and_are_named_apart_from_the_sdk() {
             flowdb_abi::CONTRACT_VERSION,
             "{name}"
         );
+    }
+}
+
+/// A contract version that is not one — empty, cut short, words, huge — is refused when the
+/// manifest is read, naming the field.
+#[test]
+fn malformed_contract_versions_are_refused() {
+    let real = manifest_body(
+        "sqlite",
+        &["sqlite"],
+        flowdb_abi::ABI_VERSION,
+        &sqlite_library(),
+    );
+    let line = format!("contract_version = \"{}\"", flowdb_abi::CONTRACT_VERSION);
+    let huge = "9".repeat(10_000);
+    for bad in ["", "0.2", "zero.two.one", "0.2.1 ", "ä.ö.ü", huge.as_str()] {
+        let body = real.replace(&line, &format!("contract_version = \"{bad}\""));
+        let err = flowdb::plugin::Manifest::parse(&body).unwrap_err();
+        assert!(err.contains("contract_version"), "{bad:.20}: {err}");
     }
 }

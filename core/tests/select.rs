@@ -490,6 +490,30 @@ async fn ordering_comparisons_with_null_are_refused() {
         "values are bound, never written into the SQL: {sql}"
     );
     assert_eq!(params.len(), 1);
+    // Hostile values in every kind of filter read nothing and break nothing.
+    let hostile = [
+        "'".to_owned(),
+        "\"; DELETE FROM flow_run; --".to_owned(),
+        "$1".to_owned(),
+        "?".to_owned(),
+        "{{ jinja }}".to_owned(),
+        "ä€𝄞".to_owned(),
+        String::new(),
+        "x".repeat(1 << 20),
+    ];
+    for value in &hostile {
+        let filter = FlowRun::name
+            .eq(value.as_str())
+            .or(FlowRun::work_queue_name.is_in([value.as_str()]))
+            .or(FlowRun::tags.json_has_any([value.clone()]))
+            .or(FlowRun::name.is_in(vec![value.clone(); 100]));
+        let count = Select::<FlowRun>::new()
+            .filter(filter)
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(count, 0, "{value:.20}");
+    }
 }
 
 /// A list longer than a statement can carry as separate parameters (70,000: over SQLite's and
