@@ -33,6 +33,17 @@ fi
 
 cargo test --workspace --no-fail-fast "$@"
 
+# The conformance suite through the command a plugin author runs, on both first-party dialects,
+# printing each one's feature table (core/tests/verify.rs asserts the details).
+verify_dir="$(mktemp -d)"
+target/debug/flowdb plugins verify sqlite --url "sqlite+aiosqlite:///$verify_dir/verify.db"
+target/debug/flowdb plugins verify postgresql --url "$FLOWDB_TEST_POSTGRES_URL"
+rm -rf "$verify_dir"
+
+# A plugin crate from `flowdb plugins new`, built outside the workspace, loads and passes the
+# load checks.
+bash scripts/plugin-new-check.sh target/debug/flowdb
+
 # A host crate outside the workspace finds the plugin it depends on and uses the host API.
 bash scripts/host-crate-check.sh
 

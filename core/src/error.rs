@@ -122,6 +122,13 @@ pub enum Error {
         reason: String,
     },
 
+    /// The plugin a command names (by name or path) cannot be found, or a path is not a plugin.
+    #[error("{reason}")]
+    PluginTarget {
+        /// What was named, what was found there and what to give instead.
+        reason: String,
+    },
+
     /// The plugin declares no such capability or entry point.
     #[error("{plugin}: {what} is not supported by this plugin")]
     Unsupported {

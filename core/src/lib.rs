@@ -33,6 +33,7 @@ pub mod queries;
 pub mod settings;
 pub mod url;
 pub mod value;
+pub mod verify;
 
 pub use crate::config::{Database, DatabaseConfig, Session, Statement, Transaction};
 pub use crate::dependencies::{

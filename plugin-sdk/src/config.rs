@@ -32,7 +32,11 @@ pub trait Dialect: Send + Sync + 'static {
     const NAME: &'static str;
     /// Every URL scheme the plugin serves, without `+driver`; the first is the canonical one.
     const URL_SCHEMES: &'static [&'static str];
-    /// Declared capabilities (`in-memory`, `create-database`, …), shown by `flowdb plugins list`.
+    /// Declared capabilities, shown by `flowdb plugins list` and checked by `flowdb plugins
+    /// verify`: `create-database`, `drop-database` (create/drop implemented), `float-special`
+    /// (NaN, infinities and -0.0 stored), `skip-locked` (the `for_update` fragment skips held rows),
+    /// and the descriptive `file`, `in-memory`, `server`, `tls`, `statement-timeout`,
+    /// `immediate-transactions`. The manifest template must list the same ones.
     const CAPABILITIES: &'static [&'static str] = &[];
 
     /// The pool type.

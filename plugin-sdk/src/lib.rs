@@ -28,6 +28,25 @@
 //! recorded for messages and support. Every field of the manifest must match what the
 //! library says of itself, or the host refuses it.
 //!
+//! **Proving a plugin: the conformance suite.** `flowdb plugins verify PLUGIN --url URL`
+//! runs the host's conformance suite (`flowdb::verify`) against the built library and a real
+//! database of the dialect: load and contract checks, round trips, transactions, error kinds,
+//! cancellation, foreign executors, the migrations up, down and up, every value kind through
+//! Prefect's tables, and every capability the plugin declares (`create-database`,
+//! `drop-database`, `float-special`, `skip-locked`: a declared capability is checked, so a
+//! claim the plugin cannot keep fails). Declare only what the suite confirms. From the
+//! plugin's own tests, with `flowdb` as a dev-dependency:
+//!
+//! ```ignore
+//! #[tokio::test]
+//! async fn conforms() {
+//!     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/mydialect.flowdb-plugin.toml");
+//!     let options = flowdb::verify::VerifyOptions::new(manifest, Some("mydialect://localhost/test".into()));
+//!     let report = flowdb::verify::verify(options).await.unwrap();
+//!     assert!(report.passed(), "{}", report.to_table());
+//! }
+//! ```
+//!
 //! ```
 //! use flowdb_plugin_sdk::prelude::*;
 //!

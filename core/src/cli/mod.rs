@@ -19,6 +19,7 @@ macro_rules! out {
 mod database;
 mod plugins;
 mod query;
+mod scaffold;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -158,7 +159,7 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
     }
     match err.downcast_ref::<Error>() {
         Some(Error::Settings(_) | Error::InvalidUrl { .. } | Error::Home { .. }) => 3,
-        Some(Error::NoPlugin { .. } | Error::Unsupported { .. }) => 4,
+        Some(Error::NoPlugin { .. } | Error::Unsupported { .. } | Error::PluginTarget { .. }) => 4,
         Some(Error::InvalidArgument { .. }) => 2,
         Some(Error::ScratchDatabase { .. }) => 5,
         Some(Error::Plugin { error: source, .. })

@@ -1,4 +1,4 @@
-//! `flowdb plugins list | info`.
+//! `flowdb plugins list | info | verify | new`.
 
 use std::process::ExitCode;
 
@@ -24,6 +24,36 @@ pub(crate) enum PluginsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Run the conformance suite against a plugin and a database of its dialect, and print the
+    /// dialect's feature table. Writes only to a scratch database (when the plugin can create
+    /// one) or to the URL's database, which must then be empty; leaves nothing behind.
+    Verify {
+        /// The plugin: its name, its manifest, its library (the manifest beside it names it)
+        /// or a directory holding one plugin.
+        plugin: String,
+        /// A database of the plugin's dialect. Without it, only the load checks run.
+        #[arg(long)]
+        url: Option<String>,
+        /// Print the report as a JSON document (it doubles as the dialect's feature table).
+        #[arg(long)]
+        json: bool,
+        /// Seconds one check may take before it fails as hung.
+        #[arg(long, default_value_t = 120)]
+        check_timeout: u64,
+    },
+    /// Write a new dialect plugin crate that builds and loads as it is, outside any workspace.
+    New {
+        /// The dialect's name: its URL scheme, and the crate's `flowdb-plugin-NAME`.
+        name: String,
+        /// Where to write it (a directory that does not exist yet); default
+        /// `./flowdb-plugin-NAME`.
+        #[arg(long)]
+        path: Option<std::path::PathBuf>,
+        /// The flowdb-plugin-sdk sources to depend on by path; default this build's, else the
+        /// released crate of this version.
+        #[arg(long)]
+        sdk_path: Option<std::path::PathBuf>,
+    },
 }
 
 pub(crate) fn run(
@@ -31,10 +61,30 @@ pub(crate) fn run(
     registry: &PluginRegistry,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
-    let reports = registry.report(true);
+    // Verifying loads only the plugin named; listing loads them all.
+    let reports = || registry.report(true);
     match command {
+        PluginsCommand::Verify {
+            plugin,
+            url,
+            json,
+            check_timeout,
+        } => return verify(plugin, url, json, check_timeout, registry),
+        PluginsCommand::New {
+            name,
+            path,
+            sdk_path,
+        } => {
+            let dir = crate::cli::scaffold::new_plugin(&name, path, sdk_path)?;
+            outln!(
+                "wrote the {name} plugin crate to {}\nnext:\n  cd {} && cargo build\n  flowdb plugins verify target/debug/{name}{}",
+                dir.display(),
+                dir.display(),
+                flowdb::plugin::MANIFEST_SUFFIX
+            );
+        }
         PluginsCommand::List { json } if json => {
-            let plugins: Vec<_> = reports
+            let plugins: Vec<_> = reports()
                 .iter()
                 .map(|report| to_json(report, verbose))
                 .collect();
@@ -46,8 +96,9 @@ pub(crate) fn run(
             });
             outln!("{}", serde_json::to_string_pretty(&document)?);
         }
-        PluginsCommand::List { .. } => print_table(&reports, registry, verbose),
+        PluginsCommand::List { .. } => print_table(&reports(), registry, verbose),
         PluginsCommand::Info { name, json } => {
+            let reports = reports();
             let matching: Vec<&PluginReport> = reports
                 .iter()
                 .filter(|report| report.name == name)
@@ -107,6 +158,42 @@ pub(crate) fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `plugins verify`: exit 0 when every check passed or was skipped, 4 when one failed.
+fn verify(
+    plugin: String,
+    url: Option<String>,
+    json: bool,
+    check_timeout: u64,
+    registry: &PluginRegistry,
+) -> anyhow::Result<ExitCode> {
+    let options = flowdb::verify::VerifyOptions {
+        search: registry.search_path().clone(),
+        check_timeout: std::time::Duration::from_secs(check_timeout.max(1)),
+        ..flowdb::verify::VerifyOptions::new(plugin, url)
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let report = runtime.block_on(flowdb::verify::verify(options))?;
+    if json {
+        let document = json!({
+            "schema_version": JSON_SCHEMA_VERSION,
+            "kind": "plugin-verify",
+            "passed": report.passed(),
+            "report": report,
+        });
+        outln!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        outln!("{}", report.to_table());
+    }
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(4)
+    })
 }
 
 /// The query components of a loaded plugin (name, kind, description); None for a plugin that

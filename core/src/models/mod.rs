@@ -20,6 +20,7 @@ mod tables;
 mod upsert;
 
 pub use self::column::{ColumnKind, ColumnMeta, ColumnValue, TableMeta};
+pub(crate) use self::defaults::stored_now;
 pub use self::documents::{
     CreatedBy, ExtraFields, FlowRunPolicy, StateDetails, TaskRunPolicy,
     WorkPoolStorageConfiguration,

@@ -5,6 +5,7 @@ mod check;
 mod migrate;
 
 pub use self::check::SchemaDrift;
+pub(crate) use self::check::model_mismatches_of;
 pub use self::migrate::{
     AppliedMigration, BOOKKEEPING_TABLE, MigrationError, MigrationInfo, MigrationProgress,
     MigrationStatus,

@@ -280,6 +280,15 @@ impl PluginRegistry {
         schemes.into_iter().map(str::to_owned).collect()
     }
 
+    /// Loads one of [`candidates`](Self::candidates) whatever the search order says (the
+    /// conformance suite verifies a plugin that may be shadowed). Loaded once per library.
+    pub fn load_candidate(
+        &self,
+        candidate: &PluginCandidate,
+    ) -> Result<Arc<LoadedPlugin>, LoadFailure> {
+        self.load(candidate)
+    }
+
     fn load(&self, candidate: &PluginCandidate) -> Result<Arc<LoadedPlugin>, LoadFailure> {
         candidate
             .state

@@ -28,6 +28,8 @@ impl Dialect for PgDialect {
         "drop-database",
         "tls",
         "statement-timeout",
+        "float-special",
+        "skip-locked",
     ];
 
     type Pool = PgPoolHandle;
