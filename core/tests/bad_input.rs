@@ -951,3 +951,92 @@ fn malformed_contract_versions_are_refused() {
         assert!(err.contains("contract_version"), "{bad:.20}: {err}");
     }
 }
+
+/// A library with no manifest naming it, and manifests under names the search skips, are
+/// listed with the reason and the fix, never silently ignored.
+#[test]
+fn a_library_without_a_manifest_and_misnamed_manifests_are_listed_with_the_fix() {
+    let dir = temp_dir("ignored-files");
+    let orphan = dir.join("liborphan.so");
+    std::fs::copy(sqlite_library(), &orphan).unwrap();
+    let library = dir.join("libnamed.so");
+    std::fs::copy(sqlite_library(), &library).unwrap();
+    let body = manifest_body("sqlite", &["sqlite"], flowdb_abi::ABI_VERSION, &library);
+    write_manifest(&dir, "sqlite", &body);
+    std::fs::write(dir.join("sqlite.toml"), &body).unwrap();
+    std::fs::write(
+        dir.join("flowdb-plugin.toml"),
+        "manifest_version = 1\nname = \"x\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("notes.toml"), "title = \"not a manifest\"\n").unwrap();
+
+    let registry = PluginRegistry::discover(SearchPath::explicit_only([dir.clone()]));
+    let ignored: Vec<(String, String)> = registry
+        .ignored()
+        .iter()
+        .map(|file| {
+            (
+                file.path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                file.reason.clone(),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = ignored.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["flowdb-plugin.toml", "liborphan.so", "sqlite.toml"],
+        "{ignored:#?}"
+    );
+    assert!(
+        ignored[0].1.contains("rename it to `x.flowdb-plugin.toml`"),
+        "{ignored:#?}"
+    );
+    assert!(
+        ignored[1].1.contains("no manifest here names")
+            && ignored[1].1.contains("library = \"liborphan.so\""),
+        "{ignored:#?}"
+    );
+    assert!(
+        ignored[2]
+            .1
+            .contains("rename it to `sqlite.flowdb-plugin.toml`"),
+        "{ignored:#?}"
+    );
+    assert_eq!(
+        registry.report(false).len(),
+        1,
+        "the real plugin is still found"
+    );
+
+    let home = temp_dir("ignored-files-home");
+    let output = common::flowdb_command(&home)
+        .arg("--plugin-path")
+        .arg(&dir)
+        .args(["plugins", "list"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("ignored: [explicit] {}", orphan.display())),
+        "{stdout}"
+    );
+    let output = common::flowdb_command(&home)
+        .arg("--plugin-path")
+        .arg(&dir)
+        .args(["plugins", "list", "--json"])
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let here = document["ignored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|file| file["tier"] == "explicit")
+        .count();
+    assert_eq!(here, 3, "{document:#}");
+}

@@ -93,6 +93,7 @@ pub(crate) fn run(
                 "kind": "plugin-list",
                 "search_path": registry.search_path().dirs,
                 "plugins": plugins,
+                "ignored": registry.ignored(),
             });
             outln!("{}", serde_json::to_string_pretty(&document)?);
         }
@@ -235,6 +236,18 @@ fn to_json(report: &PluginReport, with_layout: bool) -> serde_json::Value {
 }
 
 fn print_table(reports: &[PluginReport], registry: &PluginRegistry, verbose: bool) {
+    print_table_of_plugins(reports, registry, verbose);
+    for file in registry.ignored() {
+        outln!(
+            "ignored: [{}] {}: {}",
+            file.tier,
+            file.path.display(),
+            file.reason
+        );
+    }
+}
+
+fn print_table_of_plugins(reports: &[PluginReport], registry: &PluginRegistry, verbose: bool) {
     if reports.is_empty() {
         outln!("no plugins found. searched, in order:");
         for entry in registry.trace() {

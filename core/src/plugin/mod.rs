@@ -19,6 +19,6 @@ pub use self::loader::{LoadFailure, LoadedPlugin, check_contract_version, probe_
 pub use self::manifest::{MANIFEST_SUFFIX, MANIFEST_VERSION, Manifest};
 pub use self::pins::PluginPins;
 pub use self::registry::{
-    PluginCandidate, PluginRegistry, PluginReport, PluginStatus, SearchTraceEntry,
+    IgnoredFile, PluginCandidate, PluginRegistry, PluginReport, PluginStatus, SearchTraceEntry,
 };
 pub use self::search::{SearchCaller, SearchDir, SearchPath, SearchTier};

@@ -111,6 +111,18 @@ pub struct SearchTraceEntry {
     pub outcome: String,
 }
 
+/// A file in a searched directory that looks like part of a plugin but that the search cannot
+/// use: a shared library no manifest names, or a manifest whose file name the search skips.
+#[derive(Debug, Clone, Serialize)]
+pub struct IgnoredFile {
+    /// The tier of the directory.
+    pub tier: SearchTier,
+    /// The file.
+    pub path: PathBuf,
+    /// Why it is not a plugin, and what to do.
+    pub reason: String,
+}
+
 /// The plugins found on a search path.
 #[derive(Debug)]
 pub struct PluginRegistry {
@@ -118,6 +130,7 @@ pub struct PluginRegistry {
     pins: PluginPins,
     candidates: Vec<PluginCandidate>,
     trace: Vec<SearchTraceEntry>,
+    ignored: Vec<IgnoredFile>,
 }
 
 static GLOBAL_REGISTRY: OnceLock<PluginRegistry> = OnceLock::new();
@@ -172,6 +185,7 @@ impl PluginRegistry {
     pub fn discover(search: SearchPath) -> PluginRegistry {
         let mut candidates: Vec<PluginCandidate> = Vec::new();
         let mut trace = Vec::new();
+        let mut ignored = Vec::new();
         let mut seen = BTreeSet::new();
         for dir in &search.dirs {
             let mut note = |outcome: String| {
@@ -194,6 +208,15 @@ impl PluginRegistry {
             };
             if manifests.is_empty() {
                 note(format!("no *{MANIFEST_SUFFIX} manifests"));
+            }
+            if dir.path.is_dir() {
+                ignored.extend(ignored_files(&dir.path, &manifests).into_iter().map(
+                    |(path, reason)| IgnoredFile {
+                        tier: dir.tier,
+                        path,
+                        reason,
+                    },
+                ));
             }
             for manifest_path in manifests {
                 let canonical = manifest_path
@@ -230,6 +253,7 @@ impl PluginRegistry {
             pins: PluginPins::none(),
             candidates,
             trace,
+            ignored,
         }
     }
 
@@ -267,6 +291,12 @@ impl PluginRegistry {
     /// Every place searched and what was found there.
     pub fn trace(&self) -> &[SearchTraceEntry] {
         &self.trace
+    }
+
+    /// Files in the searched directories that look like parts of plugins but are not usable
+    /// ones, each with why and what to do (`flowdb plugins list` shows them).
+    pub fn ignored(&self) -> &[IgnoredFile] {
+        &self.ignored
     }
 
     /// Every scheme some valid manifest claims, sorted.
@@ -498,6 +528,73 @@ fn manifest_stem(path: &Path) -> String {
 }
 
 /// The manifests in a directory, sorted by file name; a manifest file given directly is itself.
+/// The shared libraries in `dir` that none of its `manifests` names, and the files that look
+/// like manifests but are named so that the search skips them.
+fn ignored_files(dir: &Path, manifests: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let named: BTreeSet<std::ffi::OsString> = manifests
+        .iter()
+        .filter_map(|path| Manifest::read(path).ok())
+        .filter_map(|manifest| {
+            Path::new(&manifest.library)
+                .file_name()
+                .map(std::ffi::OsStr::to_os_string)
+        })
+        .collect();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut ignored = Vec::new();
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let Some(file_name) = path.file_name() else {
+            continue;
+        };
+        let text_name = file_name.to_string_lossy();
+        if text_name.ends_with(MANIFEST_SUFFIX) {
+            continue;
+        }
+        if text_name.ends_with(std::env::consts::DLL_SUFFIX) {
+            if named.contains(file_name) {
+                continue;
+            }
+            ignored.push((
+                path.clone(),
+                format!(
+                    "a shared library that no manifest here names: flowdb loads a plugin only through the manifest beside it (`NAME{MANIFEST_SUFFIX}` naming `library = \"{text_name}\"`, which the plugin's build script writes with flowdb_plugin_build::write_manifest); copy the manifest cargo wrote beside the built library (`target/<profile>/NAME{MANIFEST_SUFFIX}`) here, or move the library out of this directory"
+                ),
+            ));
+            continue;
+        }
+        // A manifest under another name: a `.toml` that says it is one by its name or its
+        // first key (the template `flowdb-plugin.toml` copied as it is, `sqlite.toml`, …).
+        let looks_like_manifest = text_name.ends_with(".toml")
+            && (text_name.contains("flowdb-plugin")
+                || text_name.contains("flowdb_plugin")
+                || std::fs::read_to_string(&path)
+                    .is_ok_and(|text| text.contains("manifest_version")));
+        if looks_like_manifest {
+            // The name it gives, even when the rest is incomplete (a template).
+            let name = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| text.parse::<toml::Table>().ok())
+                .and_then(|table| table.get("name")?.as_str().map(str::to_owned))
+                .unwrap_or_else(|| "NAME".to_owned());
+            ignored.push((
+                path.clone(),
+                format!(
+                    "looks like a plugin manifest, but the search reads only files named `*{MANIFEST_SUFFIX}`: rename it to `{name}{MANIFEST_SUFFIX}`"
+                ),
+            ));
+        }
+    }
+    ignored
+}
+
 fn list_manifests(path: &Path) -> Result<Vec<PathBuf>, String> {
     if path.is_file() {
         return if path.to_string_lossy().ends_with(MANIFEST_SUFFIX) {
