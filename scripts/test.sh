@@ -44,6 +44,10 @@ rm -rf "$verify_dir"
 # load checks.
 bash scripts/plugin-new-check.sh target/debug/flowdb
 
+# Plugins built against an older compatible contract (at an earlier commit) load in this host
+# and pass the suite.
+bash scripts/older-plugin-check.sh target/debug/flowdb
+
 # A host crate outside the workspace finds the plugin it depends on and uses the host API.
 bash scripts/host-crate-check.sh
 
