@@ -97,6 +97,8 @@ fn sqlite_passes_the_suite_in_a_scratch_file_and_leaves_the_urls_own_untouched()
         "fetch.bulk",
         "connect.cancel_mid_flight",
         "connect.foreign_executor",
+        "panics.contained",
+        "connect.beside_another_plugin",
         "migrations.up_down_up",
         "values.text",
         "values.integer",
@@ -144,6 +146,18 @@ async fn postgres_passes_the_suite_and_drops_its_scratch_database() {
     assert_eq!(code, 0, "{document:#}\n{stderr}");
     assert_passed(&document);
     assert_outcome(&document, "errors.kinds", "passed", "SQLSTATE 23505");
+    assert_outcome(
+        &document,
+        "panics.contained",
+        "passed",
+        "panic, panic-in-future: PANIC, then poisoned",
+    );
+    assert_outcome(
+        &document,
+        "connect.beside_another_plugin",
+        "passed",
+        "interleaved with the SQLite plugin",
+    );
     assert_outcome(&document, "locks.skip_locked", "passed", "skipped");
     assert_outcome(&document, "values.float_special", "passed", "4 values");
     assert_outcome(

@@ -41,8 +41,8 @@ pub use async_ffi;
 
 pub use crate::config::{
     ConnectOptions, DatabasePool, DatabasePool_TO, DatabaseTransaction, DatabaseTransaction_TO,
-    ExecOutcome, PoolBox, PoolOptions, PoolStatus, RowSet, ServerInfo, Statement, StatementOutcome,
-    TlsOptions, TransactionBox, UnitOfWork,
+    ExecOutcome, FAULT_OPTION, PoolBox, PoolOptions, PoolStatus, RowSet, ServerInfo, Statement,
+    StatementOutcome, TlsOptions, TransactionBox, UnitOfWork,
 };
 pub use crate::error::{ErrorKind, PluginError, PluginResult};
 pub use crate::module::{

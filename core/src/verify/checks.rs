@@ -123,6 +123,20 @@ pub(crate) fn all() -> &'static [Check] {
             run: |c| connect_foreign_executor(c).boxed(),
         },
         Check {
+            name: "panics.contained",
+            about: "a panic in a call and in its future comes back as PANIC and poisons that copy of the plugin alone; the host lives on",
+            needs: CONNECTION,
+            capabilities: &[],
+            run: |c| super::faults::panics_contained(c).boxed(),
+        },
+        Check {
+            name: "connect.beside_another_plugin",
+            about: "round trips interleaved with another loaded plugin's",
+            needs: CONNECTION,
+            capabilities: &[],
+            run: |c| super::faults::beside_another_plugin(c).boxed(),
+        },
+        Check {
             name: "migrations.up_down_up",
             about: "migrations go up, down and up again, leaving the same schema, which matches the models",
             needs: CONNECTION,
