@@ -20,6 +20,11 @@ fi
 export FLOWDB_TEST_POSTGRES_URL
 echo "FLOWDB_TEST_POSTGRES_URL=$FLOWDB_TEST_POSTGRES_URL"
 
+# MariaDB for the mysql dialect's tests.
+FLOWDB_TEST_MYSQL_URL="$(bash scripts/ensure-mariadb.sh | tail -n1)"
+export FLOWDB_TEST_MYSQL_URL
+echo "FLOWDB_TEST_MYSQL_URL=$FLOWDB_TEST_MYSQL_URL"
+
 # PgBouncer, which the transaction-mode tests start themselves (core/tests/common/pgbouncer.rs).
 FLOWDB_TEST_PGBOUNCER="$(bash scripts/ensure-pgbouncer.sh | tail -n1)"
 export FLOWDB_TEST_PGBOUNCER
@@ -36,9 +41,9 @@ cargo test --workspace --no-fail-fast "$@"
 # The conformance suite through the command a plugin author runs, on both first-party dialects,
 # printing each one's feature table (core/tests/verify.rs asserts the details).
 verify_dir="$(mktemp -d)"
+trap 'rm -rf "$verify_dir"' EXIT
 target/debug/flowdb plugins verify sqlite --url "sqlite+aiosqlite:///$verify_dir/verify.db"
 target/debug/flowdb plugins verify postgresql --url "$FLOWDB_TEST_POSTGRES_URL"
-rm -rf "$verify_dir"
 
 # A plugin crate from `flowdb plugins new`, built outside the workspace, loads and passes the
 # load checks.

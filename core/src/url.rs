@@ -76,11 +76,22 @@ pub fn parse_scheme(url: &str) -> Result<UrlScheme, Error> {
 /// assert!(file.starts_with("sqlite+aiosqlite:////") && file.ends_with("/tmp1.db"));
 /// ```
 pub fn scratch_url(url: &str, file_based: bool, name: &str) -> Result<String, Error> {
+    scratch_url_in(url, file_based, name, &std::env::temp_dir())
+}
+
+/// [`scratch_url`], with a file-based dialect's file in `dir` rather than the temporary
+/// directory (the conformance suite keeps its files in a directory of its own).
+pub fn scratch_url_in(
+    url: &str,
+    file_based: bool,
+    name: &str,
+    dir: &std::path::Path,
+) -> Result<String, Error> {
     parse_scheme(url)?;
     // The one scheme-only form `parse_scheme` accepts is sqlx's `sqlite::memory:`.
     let (scheme, rest) = url.split_once("://").unwrap_or(("sqlite", ""));
     if file_based {
-        let path = std::env::temp_dir().join(format!("{name}.db"));
+        let path = dir.join(format!("{name}.db"));
         let path = path.to_str().ok_or_else(|| Error::InvalidUrl {
             url: path.display().to_string(),
             reason: "the temporary directory's path is not UTF-8; set TMPDIR to one that is".into(),

@@ -288,18 +288,18 @@ fn two_plugins_claiming_one_scheme() {
 #[test]
 fn an_unknown_scheme_lists_known_schemes_and_the_search() {
     let err = DbInterface::with_registry(
-        DatabaseConfig::new("mysql+aiomysql://root@127.0.0.1/x"),
+        DatabaseConfig::new("oracle+cx_oracle://scott@127.0.0.1/x"),
         registry(),
     )
     .unwrap_err();
     let message = err.to_string();
     assert!(matches!(err, Error::NoPlugin { .. }));
     assert!(
-        message.contains("no plugin serves the URL scheme `mysql`"),
+        message.contains("no plugin serves the URL scheme `oracle`"),
         "{message}"
     );
     assert!(
-        message.contains("known schemes: postgres, postgresql, sqlite"),
+        message.contains("known schemes: mariadb, mysql, postgres, postgresql, sqlite"),
         "{message}"
     );
     assert!(message.contains("searched, in order:"), "{message}");

@@ -40,7 +40,8 @@
 //! ```ignore
 //! #[tokio::test]
 //! async fn conforms() {
-//!     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/mydialect.flowdb-plugin.toml");
+//!     // Where the crate's own build wrote it (a crate of its own: `<crate>/target/debug`).
+//!     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/target/debug/mydialect.flowdb-plugin.toml");
 //!     let options = flowdb::verify::VerifyOptions::new(manifest, Some("mydialect://localhost/test".into()));
 //!     let report = flowdb::verify::verify(options).await.unwrap();
 //!     assert!(report.passed(), "{}", report.to_table());

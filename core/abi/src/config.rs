@@ -239,8 +239,9 @@ pub type TransactionBox = DatabaseTransaction_TO<'static, RBox<()>>;
 /// The [`ConnectOptions::extra`] key by which the conformance suite (`flowdb plugins verify`)
 /// asks `connect` to panic, to prove that the SDK contains a panic and poisons the plugin:
 /// `panic` panics before the future is returned, `panic-in-future` while it is polled. The
-/// suite sets it only on a private copy of the library it loads for the purpose; a host never
-/// sets it otherwise. A plugin built with an SDK that predates it ignores it.
+/// suite sets it only on a private copy of the library it loads for the purpose. A host must
+/// never set it otherwise, nor forward keys its users give into `extra`. A plugin built
+/// against an older contract ignores it.
 ///
 /// # Since
 /// Contract 0.2.1.

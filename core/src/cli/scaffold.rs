@@ -18,15 +18,6 @@ pub(crate) fn new_plugin(
 ) -> Result<PathBuf, CliError> {
     check_name(name)?;
     let dir = dir.unwrap_or_else(|| PathBuf::from(format!("flowdb-plugin-{name}")));
-    if dir.exists() {
-        return Err(CliError {
-            code: 2,
-            message: format!(
-                "{} already exists; `plugins new` writes only into a new directory: choose another --path, or remove it",
-                dir.display()
-            ),
-        });
-    }
     let sdk = match sdk {
         Some(path) => Some(path.canonicalize().map_err(|err| CliError {
             code: 2,
@@ -38,9 +29,10 @@ pub(crate) fn new_plugin(
         None => Path::new(WORKSPACE_SDK).canonicalize().ok(),
     };
     let dependency = |package: &str, subdir: &str| match &sdk {
+        // A TOML basic string escapes as a JSON string does.
         Some(sdk) => format!(
-            "{package} = {{ path = \"{}\" }}",
-            sdk.join(subdir).display().to_string().replace('\\', "/")
+            "{package} = {{ path = {} }}",
+            serde_json::Value::from(sdk.join(subdir).to_string_lossy())
         ),
         None => format!("{package} = \"={}\"", env!("CARGO_PKG_VERSION")),
     };
@@ -76,8 +68,24 @@ pub(crate) fn new_plugin(
                 message: format!("cannot write {}: {err}", path.display()),
             })
     };
+    // The directory itself is created here, not found: `plugins new` never writes into one
+    // that exists, and removes what it wrote if it cannot finish.
+    std::fs::create_dir(&dir).map_err(|err| CliError {
+        code: 2,
+        message: if err.kind() == std::io::ErrorKind::AlreadyExists {
+            format!(
+                "{} already exists; `plugins new` writes only into a new directory: choose another --path, or remove it",
+                dir.display()
+            )
+        } else {
+            format!("cannot create {}: {err}", dir.display())
+        },
+    })?;
     for (relative, text) in &files {
-        write(relative, text)?;
+        if let Err(err) = write(relative, text) {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(err);
+        }
     }
     Ok(dir)
 }
@@ -158,7 +166,6 @@ const LIB_RS: &str = r#"//! The {name} dialect for flowdb: a skeleton that build
 //! left to write; `flowdb plugins verify` says what works.
 #![forbid(unsafe_code)]
 
-use abi_stable::std_types::RVec;
 use flowdb_plugin_sdk::prelude::*;
 
 /// The dialect: its name, URL schemes and capabilities (keep them equal to
@@ -232,10 +239,7 @@ impl Transaction for {Type}Transaction {
     }
 
     fn fetch_all(&mut self, _statement: Statement) -> impl Future<Output = Result<RowSet>> + Send + '_ {
-        std::future::ready(Ok(RowSet {
-            columns: RVec::new(),
-            values: RVec::new(),
-        }))
+        std::future::ready(Err(not_yet("Transaction::fetch_all")))
     }
 
     fn commit(self) -> impl Future<Output = Result<()>> + Send {

@@ -233,13 +233,13 @@ fn live_columns(snapshot: &[String]) -> LiveColumns {
     tables
 }
 
-/// Every disagreement between the models and the live tables: a missing table or column, a
-/// column no field maps, a nullability that differs.
 /// Where the models and a live schema snapshot disagree, one sentence each.
 pub(crate) fn model_mismatches_of(snapshot: &[String]) -> Vec<String> {
     model_mismatches(&all_models(), &comparable(snapshot.to_vec()))
 }
 
+/// Every disagreement between the models and the live tables: a missing table or column, a
+/// column no field maps, a nullability that differs.
 fn model_mismatches(models: &[&'static TableMeta], snapshot: &[String]) -> Vec<String> {
     let live = live_columns(snapshot);
     let mut mismatches = Vec::new();

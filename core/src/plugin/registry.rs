@@ -527,10 +527,13 @@ fn manifest_stem(path: &Path) -> String {
         .to_owned()
 }
 
-/// The manifests in a directory, sorted by file name; a manifest file given directly is itself.
 /// The shared libraries in `dir` that none of its `manifests` names, and the files that look
 /// like manifests but are named so that the search skips them.
 fn ignored_files(dir: &Path, manifests: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let invalid = manifests
+        .iter()
+        .filter(|path| Manifest::read(path).is_err())
+        .count();
     let named: BTreeSet<std::ffi::OsString> = manifests
         .iter()
         .filter_map(|path| Manifest::read(path).ok())
@@ -560,6 +563,15 @@ fn ignored_files(dir: &Path, manifests: &[PathBuf]) -> Vec<(PathBuf, String)> {
         }
         if text_name.ends_with(std::env::consts::DLL_SUFFIX) {
             if named.contains(file_name) {
+                continue;
+            }
+            if invalid > 0 {
+                ignored.push((
+                    path.clone(),
+                    format!(
+                        "a shared library that no valid manifest here names ({invalid} manifest(s) here are invalid: see their reasons above; one of them may be meant for it)"
+                    ),
+                ));
                 continue;
             }
             ignored.push((
@@ -595,6 +607,7 @@ fn ignored_files(dir: &Path, manifests: &[PathBuf]) -> Vec<(PathBuf, String)> {
     ignored
 }
 
+/// The manifests in a directory, sorted by file name; a manifest file given directly is itself.
 fn list_manifests(path: &Path) -> Result<Vec<PathBuf>, String> {
     if path.is_file() {
         return if path.to_string_lossy().ends_with(MANIFEST_SUFFIX) {

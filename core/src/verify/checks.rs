@@ -257,7 +257,7 @@ fn expect_eq<T: PartialEq + Debug>(what: &str, wrote: &T, read: &T) -> Result<()
     }
 }
 
-fn db(context: &Context) -> Result<&Arc<DbInterface>, String> {
+pub(crate) fn db(context: &Context) -> Result<&Arc<DbInterface>, String> {
     context.db.as_ref().ok_or_else(|| {
         context
             .open_error
@@ -385,70 +385,83 @@ async fn connect_round_trip(context: &Context) -> Outcome {
 
 async fn database_create_drop(context: &Context) -> Outcome {
     if let Some(reason) = &context.scratch_failure {
-        let also = if context.passed("connect.round_trip") {
-            ""
-        } else {
-            " (the URL's own database did not answer either: see connect.round_trip)"
-        };
         return Err(format!(
-            "the plugin declares `create-database`, but creating a scratch database failed: {reason}{also}"
+            "the plugin declares `create-database`, but creating a scratch database failed: {reason}"
         ));
     }
     let db = db(context)?;
-    let url = crate::url::scratch_url(
+    let url = crate::url::scratch_url_in(
         db.config().url(),
         context.declares("file"),
         &format!("{}cd", context.prefix),
+        context.work_dir.path(),
     )
     .map_err(|err| err.to_string())?;
-    let other = Arc::new(
-        DbInterface::uncached(
-            crate::config::DatabaseConfig::new(url),
-            Arc::clone(&context.plugin),
-        )
-        .map_err(|err| err.to_string())?,
-    );
+    // A fresh interface for each life of the database: an interface keeps its pool, which
+    // drop_database closes.
+    let open = || -> Result<Arc<DbInterface>, String> {
+        let interface = Arc::new(
+            DbInterface::uncached(
+                crate::config::DatabaseConfig::new(url.clone()),
+                Arc::clone(&context.plugin),
+            )
+            .map_err(|err| err.to_string())?,
+        );
+        // Dropped at the end whatever happens here.
+        super::lock(&context.created).push(Arc::clone(&interface));
+        Ok(interface)
+    };
     let table = format!("{}kept", context.prefix);
-    other
+    let first = open()?;
+    first
         .create_database()
         .await
         .or_say("create_database failed")?;
-    let first = async {
-        let session = other
-            .session()
-            .await
-            .or_say("cannot connect to the created database")?;
-        session
-            .execute(&format!("create table {table} (x integer)"), vec![])
-            .await
-            .or_say("cannot create a table in it")?;
-        other
-            .drop_database()
-            .await
-            .or_say("the plugin declares `drop-database`, but drop_database failed")?;
-        other
-            .create_database()
-            .await
-            .or_say("create_database after drop_database failed")?;
-        let session = other
-            .session()
-            .await
-            .or_say("cannot connect to the database created again")?;
-        let kept = session
-            .fetch_all(&format!("select x from {table}"), vec![])
-            .await
-            .is_ok();
-        if kept {
+    let session = first
+        .session()
+        .await
+        .or_say("cannot connect to the created database")?;
+    session
+        .execute(&format!("create table {table} (x integer)"), vec![])
+        .await
+        .or_say("cannot create a table in it")?;
+    first
+        .drop_database()
+        .await
+        .or_say("the plugin declares `drop-database`, but drop_database failed")?;
+    let second = open()?;
+    second
+        .create_database()
+        .await
+        .or_say("create_database after drop_database failed")?;
+    let session = second
+        .session()
+        .await
+        .or_say("cannot connect to the database created again")?;
+    session
+        .fetch_all("select 1 as one", vec![])
+        .await
+        .or_say("the database created again does not answer")?;
+    match session
+        .fetch_all(&format!("select x from {table}"), vec![])
+        .await
+    {
+        Ok(_) => {
             return Err(format!(
                 "the table {table} survived drop_database: the database was not dropped"
             ));
         }
-        Ok::<_, String>(())
+        Err(err) if !err.to_string().contains(&table) => {
+            return Err(format!(
+                "reading the dropped database's table failed, but not because it is missing: {err}"
+            ));
+        }
+        Err(_) => {}
     }
-    .await;
-    let dropped = other.drop_database().await;
-    first?;
-    dropped.or_say("drop_database failed")?;
+    second
+        .drop_database()
+        .await
+        .or_say("drop_database failed")?;
     Ok("created, dropped, created empty, dropped".into())
 }
 
@@ -703,15 +716,32 @@ async fn fetch_bulk(context: &Context) -> Outcome {
 
 async fn connect_cancel_mid_flight(context: &Context) -> Outcome {
     let database = db(context)?.database().await.or_say("connect")?;
-    // Portable and slow on every dialect: counting to 3 million one row at a time (about a
-    // second on SQLite and PostgreSQL here). Not longer: SQLite cannot interrupt a statement
-    // the host abandoned, so it runs to its end on sqlx's worker thread, holding a connection.
-    let slow = "with recursive numbers(n) as (select 1 union all select n + 1 from numbers where n < 3000000) \
-                select count(*) as n from numbers";
+    // Portable and slow on every dialect: counting one row at a time. How far is measured
+    // first, for about a second and a half here: a database that cannot interrupt a statement
+    // the host abandoned (SQLite; MySQL without KILL QUERY) runs it to its end, holding a
+    // connection and the cleanup after the suite, and dialects differ tenfold in speed.
+    let count_to = |n: u64| {
+        format!(
+            "with recursive numbers(n) as (select 1 union all select n + 1 from numbers where n < {n}) \
+             select count(*) as n from numbers"
+        )
+    };
+    let timed = Instant::now();
+    database
+        .fetch_all(&count_to(100_000), vec![])
+        .await
+        .or_say("counting to 100,000")?;
+    let per_100k = timed.elapsed().as_secs_f64().max(0.000_1);
+    // Truncation is the intent: a row count from a ratio of times.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let rows = ((1.5 / per_100k) * 100_000.0).clamp(300_000.0, 30_000_000.0) as u64;
+    let slow = count_to(rows);
     for attempt in 1..=3 {
-        let cancelled =
-            tokio::time::timeout(Duration::from_millis(150), database.fetch_all(slow, vec![]))
-                .await;
+        let cancelled = tokio::time::timeout(
+            Duration::from_millis(150),
+            database.fetch_all(&slow, vec![]),
+        )
+        .await;
         if cancelled.is_ok() {
             return Err(format!(
                 "the slow query finished within 150 ms (attempt {attempt}): nothing was cancelled"
@@ -735,16 +765,18 @@ async fn connect_cancel_mid_flight(context: &Context) -> Outcome {
         )?;
     }
     Ok(format!(
-        "3 cancelled; 20 queries after them in {} ms",
+        "3 cancelled (counting to {rows}); 20 queries after them in {} ms",
         started.elapsed().as_millis()
     ))
 }
 
 async fn connect_foreign_executor(context: &Context) -> Outcome {
     let db = Arc::clone(db(context)?);
-    // Polled by the futures crate's executor on a thread tokio never saw.
+    // Polled by the futures crate's executor on a thread tokio never saw. Its answer comes
+    // back through a channel this task awaits, so the check's time limit still holds if the
+    // call never completes there.
     let polled = Arc::clone(&db);
-    let answer = std::thread::spawn(move || {
+    let answer = on_plain_thread(move || {
         futures::executor::block_on(async move {
             let session = polled.session().await.or_say("connect")?;
             let rows = session
@@ -757,7 +789,7 @@ async fn connect_foreign_executor(context: &Context) -> Outcome {
                 .or_say("answer")
         })
     })
-    .join()
+    .await
     .map_err(|_| "the plain thread polling the plugin panicked".to_owned())??;
     expect_eq("select 41 + 1 polled outside tokio", &42_i64, &answer)?;
 
@@ -768,8 +800,8 @@ async fn connect_foreign_executor(context: &Context) -> Outcome {
         let transaction = session.begin_transaction(false).await.or_say(&format!(
             "begin after {round} transactions were dropped on plain threads"
         ))?;
-        std::thread::spawn(move || drop(transaction))
-            .join()
+        on_plain_thread(move || drop(transaction))
+            .await
             .map_err(|_| "dropping a transaction on a plain thread panicked".to_owned())?;
     }
     let rows = session
@@ -783,6 +815,18 @@ async fn connect_foreign_executor(context: &Context) -> Outcome {
     ))
 }
 
+/// Runs `work` on a new plain thread and awaits its result without blocking this task's
+/// thread; an error when the thread panicked.
+async fn on_plain_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ()> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(work());
+    });
+    receiver.await.map_err(|_| ())
+}
+
 /// Creates the table `{prefix}{name} ({columns})` in portable SQL, runs `body` with a session
 /// and the table's name, and drops the table however the body ended.
 async fn with_table<F, Fut>(context: &Context, name: &str, columns: &str, body: F) -> Outcome
@@ -792,6 +836,10 @@ where
 {
     let session = db(context)?.session().await.or_say("connect")?;
     let table = format!("{}{name}", context.prefix);
+    if !context.scratch {
+        // Dropped at the end even if this check times out before its own drop.
+        super::lock(&context.tables).push(table.clone());
+    }
     session
         .execute(&format!("create table {table} ({columns})"), vec![])
         .await

@@ -5,7 +5,6 @@
 //! load with its own statics — poison flag, runtime — so poisoning it leaves the plugin the
 //! other checks use, and the host, untouched.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use abi_stable::std_types::{RResult, RString, Tuple2};
@@ -18,69 +17,45 @@ use crate::interface::DbInterface;
 use crate::plugin::{LoadedPlugin, MANIFEST_SUFFIX, PluginRegistry, SearchPath};
 use flowdb_abi::{FAULT_OPTION, PluginError};
 
-/// A directory of the suite's own, removed when dropped.
-struct PrivateDir(PathBuf);
-
-impl Drop for PrivateDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Loads a private copy of `plugin`'s library, described by a copy of its manifest.
-fn private_copy(
-    plugin: &LoadedPlugin,
-    label: &str,
-) -> Result<(PrivateDir, Arc<LoadedPlugin>), String> {
-    let dir = std::env::temp_dir().join(format!(
-        "flowdb-verify-{label}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_nanos())
-            .unwrap_or_default()
-    ));
+/// Loads a private copy of `plugin`'s library, described by a copy of its manifest, from a
+/// new directory `label` inside the run's own.
+fn private_copy(context: &Context, label: &str) -> Result<Arc<LoadedPlugin>, String> {
+    let plugin = &context.plugin;
+    let dir = context.work_dir.path().join(label);
     let fail = |what: &str, err: std::io::Error| format!("{what} {}: {err}", dir.display());
     std::fs::create_dir(&dir).map_err(|err| fail("cannot create", err))?;
-    let guard = PrivateDir(dir.clone());
-    // Only the suite may write there: the loader refuses plugins from writable places.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|err| fail("cannot restrict", err))?;
-    }
     let library_name = plugin
         .library_path()
         .file_name()
         .ok_or("the plugin's library has no file name")?;
-    let library = dir.join(library_name);
-    std::fs::copy(plugin.library_path(), &library)
+    std::fs::copy(plugin.library_path(), dir.join(library_name))
         .map_err(|err| fail("cannot copy the library into", err))?;
     let manifest = plugin.manifest();
-    let quoted = |items: &[String]| {
+    // TOML's basic strings escape as JSON's do.
+    let quote = |text: &str| serde_json::Value::from(text).to_string();
+    let list = |items: &[String]| {
         items
             .iter()
-            .map(|item| format!("{item:?}"))
+            .map(|item| quote(item))
             .collect::<Vec<_>>()
             .join(", ")
     };
     let text = format!(
-        "manifest_version = {}\nname = {:?}\nversion = {:?}\nsdk_version = {:?}\n{}schemes = [{}]\ncapabilities = [{}]\nlibrary = {:?}\n",
+        "manifest_version = {}\nname = {}\nversion = {}\nsdk_version = {}\n{}schemes = [{}]\ncapabilities = [{}]\nlibrary = {}\n",
         manifest.manifest_version,
-        manifest.name,
-        manifest.version,
-        manifest.sdk_version,
+        quote(&manifest.name),
+        quote(&manifest.version),
+        quote(&manifest.sdk_version),
         manifest
             .contract_version
-            .as_ref()
-            .map(|version| format!("contract_version = {version:?}\n"))
+            .as_deref()
+            .map(|version| format!("contract_version = {}\n", quote(version)))
             .unwrap_or_default(),
-        quoted(&manifest.schemes),
-        quoted(&manifest.capabilities),
-        library_name.to_string_lossy()
+        list(&manifest.schemes),
+        list(&manifest.capabilities),
+        quote(&library_name.to_string_lossy())
     );
-    let manifest_path = dir.join(format!("{}{MANIFEST_SUFFIX}", manifest.name));
+    let manifest_path = dir.join(format!("copy{MANIFEST_SUFFIX}"));
     std::fs::write(&manifest_path, text)
         .map_err(|err| fail("cannot write a manifest into", err))?;
     let registry = PluginRegistry::discover(SearchPath::explicit_only([manifest_path]));
@@ -88,13 +63,12 @@ fn private_copy(
         .candidates()
         .first()
         .ok_or("the copied manifest was not found")?;
-    let copy = registry.load_candidate(candidate).map_err(|failure| {
+    registry.load_candidate(candidate).map_err(|failure| {
         format!(
             "a private copy of the library did not load: {}",
             failure.reason()
         )
-    })?;
-    Ok((guard, copy))
+    })
 }
 
 /// Asks `plugin`'s `connect` for `fault` and returns the call's error, or None when it
@@ -121,14 +95,25 @@ async fn connect_with_fault(
 }
 
 pub(crate) async fn panics_contained(context: &Context) -> Result<String, String> {
-    let db = context.db.as_ref().ok_or("needs a database")?;
+    let db = super::checks::db(context)?;
     let url = db.config().url().to_owned();
     let mut seen = Vec::new();
     for fault in ["panic", "panic-in-future"] {
-        let (_dir, copy) = private_copy(&context.plugin, fault)?;
+        let copy = private_copy(context, fault)?;
         let Some(err) = connect_with_fault(&copy, &url, Some(fault)).await else {
+            // Fault requests came with contract 0.2.1: an older plugin may ignore them; a newer
+            // one that does was not built with the SDK's guard.
+            let contract = semver::Version::parse(&context.plugin.description().abi_version);
+            let since = semver::Version::new(0, 2, 1);
+            if contract.is_ok_and(|contract| contract >= since) {
+                return Err(format!(
+                    "the plugin ignored the suite's request to panic (`{FAULT_OPTION}`), which its contract ({}) includes: is it exported with flowdb_plugin_sdk::export_plugin!?",
+                    context.plugin.description().abi_version
+                ));
+            }
             return Err(format!(
-                "{SKIPPED}the plugin ignored the suite's request to panic (`{FAULT_OPTION}`): its SDK predates fault requests, so panic containment cannot be checked"
+                "{SKIPPED}the plugin ignored the suite's request to panic (`{FAULT_OPTION}`): its contract ({}) predates fault requests (0.2.1), so panic containment cannot be checked",
+                context.plugin.description().abi_version
             ));
         };
         if err.kind != ErrorKind::PANIC {
@@ -182,17 +167,15 @@ pub(crate) async fn panics_contained(context: &Context) -> Result<String, String
 /// Round trips on the plugin and on another loaded plugin at once: the SQLite reference, or a
 /// private copy of the plugin when it is SQLite itself.
 pub(crate) async fn beside_another_plugin(context: &Context) -> Result<String, String> {
-    let db = Arc::clone(context.db.as_ref().ok_or("needs a database")?);
-    let (_dir, other, what) = match &context.reference {
-        Ok(reference) if reference.library_path() != context.plugin.library_path() => {
-            (None, Arc::clone(reference), "the SQLite plugin")
-        }
-        _ => {
-            let (dir, copy) = private_copy(&context.plugin, "beside")?;
-            (Some(dir), copy, "a second copy of the plugin")
-        }
+    let db = Arc::clone(super::checks::db(context)?);
+    let (other, what) = match &context.reference {
+        Ok(reference) => (Arc::clone(reference), "the SQLite plugin"),
+        Err(_) => (
+            private_copy(context, "beside")?,
+            "a second copy of the plugin",
+        ),
     };
-    let file = std::env::temp_dir().join(format!("{}beside.db", context.prefix));
+    let file = context.work_dir.path().join("beside.db");
     let other_url = if other.name() == "sqlite" {
         format!("sqlite:///{}", file.display())
     } else {
@@ -230,7 +213,6 @@ pub(crate) async fn beside_another_plugin(context: &Context) -> Result<String, S
     )
     .await;
     other_db.close().await;
-    let _ = std::fs::remove_file(&file);
     mine?;
     theirs?;
     Ok(format!("50 round trips each, interleaved with {what}"))

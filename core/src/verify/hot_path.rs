@@ -415,11 +415,8 @@ pub(crate) async fn same_as_sqlite(context: &Context) -> Result<String, String> 
         Ok(reference) => Arc::clone(reference),
         Err(reason) => return Err(reason.clone()),
     };
-    let db = context
-        .db
-        .as_ref()
-        .ok_or("needs a database: give a URL (--url)")?;
-    let file = std::env::temp_dir().join(format!("{}reference.db", context.prefix));
+    let db = super::checks::db(context)?;
+    let file = context.work_dir.path().join("reference.db");
     let url = format!("sqlite:///{}", file.display());
     let reference_db = Arc::new(
         DbInterface::uncached(DatabaseConfig::new(url), reference)

@@ -11,7 +11,7 @@
 //!
 //! // The manifest cargo's build script wrote beside the built library.
 //! let report = verify(VerifyOptions::new(
-//!     "target/debug/libmy_dialect.flowdb-plugin.toml",
+//!     "target/debug/mydialect.flowdb-plugin.toml",
 //!     Some("mydialect://localhost/verify".to_owned()),
 //! ))
 //! .await?;
@@ -22,12 +22,15 @@
 //!
 //! Checks are gated by what the plugin declares, as SQLAlchemy's requirements and ADBC's quirks
 //! gate theirs: a check a declaration rules out is reported as skipped, with its reason, never
-//! passed. A declared capability is checked, so a plugin that claims what it cannot do fails.
+//! passed. A declared capability that a check covers is checked, so a plugin that claims what it
+//! cannot do fails; the feature table shows the others as `not-checked`.
 //!
 //! Where it writes: when the plugin declares `create-database` and `drop-database`, every check
-//! runs in a scratch database beside the URL's, dropped afterwards; otherwise in the URL's
-//! database itself, which must then hold no tables of flowdb's schema (the migration checks
-//! refuse one that does, and leave it empty again).
+//! runs in a scratch database beside the URL's, dropped afterwards (if it cannot be made, the
+//! checks that need a database fail or are skipped; the URL's own is never used instead);
+//! otherwise in the URL's database itself, which must then hold no tables of flowdb's schema
+//! (the migration checks refuse one that does, and leave it empty again). Files go to a
+//! directory of the run's own, removed at the end.
 
 mod checks;
 mod faults;
@@ -341,6 +344,14 @@ pub(crate) struct Context {
     pub(crate) scratch: bool,
     /// Why the scratch database could not be made, when the plugin declares it can.
     pub(crate) scratch_failure: Option<String>,
+    /// A directory of this run's own (mode 0700) for every file the checks make: scratch
+    /// SQLite files, private copies of the library. Removed with everything in it at the end.
+    pub(crate) work_dir: PrivateDir,
+    /// Databases the checks made beyond the scratch one, dropped at the end whatever happened
+    /// to the check (a timeout drops its future before its own cleanup).
+    pub(crate) created: Mutex<Vec<Arc<DbInterface>>>,
+    /// Tables the checks made in the URL's own database, dropped at the end likewise.
+    pub(crate) tables: Mutex<Vec<String>>,
     /// Set before the checks first migrate the URL's own database, so that the suite takes it
     /// back to base however they end.
     pub(crate) migrated: AtomicBool,
@@ -492,7 +503,7 @@ async fn run_check(
     let run = std::panic::AssertUnwindSafe((check.run)(context)).catch_unwind();
     match tokio::time::timeout(timeout, run).await {
         Err(_) => Err(format!(
-            "did not finish within {} s: the plugin hangs",
+            "did not finish within {} s: the plugin hangs (or the server is slow: raise --check-timeout)",
             timeout.as_secs()
         )),
         Ok(Err(panic)) => Err(format!(
@@ -516,9 +527,15 @@ fn load(
     std::result::Result<Arc<LoadedPlugin>, String>,
 )> {
     let target = Path::new(&options.plugin);
-    let registry = if target.exists() {
+    // A path when it looks like one (a directory needs a `/`: `./mine`); a plugin's name
+    // otherwise, even if a directory of that name happens to be here.
+    let by_path = options.plugin.contains(std::path::MAIN_SEPARATOR)
+        || options.plugin.contains('/')
+        || options.plugin.ends_with(MANIFEST_SUFFIX)
+        || options.plugin.ends_with(std::env::consts::DLL_SUFFIX);
+    let registry = if by_path && target.exists() {
         PluginRegistry::discover(SearchPath::explicit_only([manifest_for(target)?]))
-    } else if options.plugin.contains('/') || options.plugin.ends_with(MANIFEST_SUFFIX) {
+    } else if by_path {
         return Err(Error::PluginTarget {
             reason: format!(
                 "{} does not exist; name a plugin (`flowdb plugins list` shows them), a manifest, a plugin library or a directory holding one",
@@ -528,7 +545,7 @@ fn load(
     } else {
         PluginRegistry::discover(options.search.clone())
     };
-    let by_name = !target.exists();
+    let by_name = !by_path;
     let candidate = registry
         .candidates()
         .iter()
@@ -544,13 +561,20 @@ fn load(
             .collect();
         return Err(Error::PluginTarget {
             reason: format!(
-                "no plugin named `{}` was found; found: {}",
+                "no plugin named `{}` was found; found: {}; searched: {}. Give the plugin's manifest or library path, or add its directory with --plugin-path",
                 options.plugin,
                 if found.is_empty() {
                     "none".to_owned()
                 } else {
                     found.join(", ")
-                }
+                },
+                options
+                    .search
+                    .dirs
+                    .iter()
+                    .map(|dir| dir.path.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         });
     };
@@ -620,7 +644,10 @@ fn manifest_for(target: &Path) -> Result<PathBuf> {
         return Ok(target.to_path_buf());
     }
     // A library: the manifest beside it that names it.
-    let dir = target.parent().unwrap_or(Path::new("."));
+    let dir = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
     let canonical = target.canonicalize().ok();
     let describing = manifests_in(dir).into_iter().find(|manifest_path| {
         crate::plugin::Manifest::read(manifest_path).is_ok_and(|manifest| {
@@ -668,14 +695,7 @@ async fn open_context(
     url: Option<&str>,
     search: &SearchPath,
 ) -> Result<Context> {
-    let unique = format!(
-        "flowdb_verify_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_micros() % 1_000_000_000)
-            .unwrap_or_default()
-    );
+    let unique = unique_name();
     let mut context = Context {
         plugin: Arc::clone(plugin),
         db: None,
@@ -683,6 +703,9 @@ async fn open_context(
         prefix: format!("{unique}_"),
         scratch: false,
         scratch_failure: None,
+        work_dir: PrivateDir::create(&unique)?,
+        created: Mutex::default(),
+        tables: Mutex::default(),
         migrated: AtomicBool::new(false),
         passed: Mutex::default(),
         reference: Err("needs a database: give a URL (--url)".to_owned()),
@@ -690,19 +713,6 @@ async fn open_context(
     let Some(url) = url else {
         return Ok(context);
     };
-    context.reference = if plugin.name() == REFERENCE_DIALECT {
-        Ok(Arc::clone(plugin))
-    } else {
-        PluginRegistry::discover(search.clone())
-            .resolve(REFERENCE_DIALECT)
-            .map_err(|err| {
-                format!(
-                    "the reference SQLite plugin is not on the search path ({}); install flowdb's sqlite plugin beside this one, or name its directory in FLOWDB_PLUGIN_PATH",
-                    err.to_string().lines().next().unwrap_or_default()
-                )
-            })
-    };
-
     let scheme = crate::url::parse_scheme(url)?;
     let schemes: Vec<&str> = plugin
         .description()
@@ -722,6 +732,17 @@ async fn open_context(
             ),
         });
     }
+    context.reference = match PluginRegistry::discover(search.clone()).resolve(REFERENCE_DIALECT) {
+        Ok(reference) if reference.library_path() == plugin.library_path() => Err(
+            "the plugin is the SQLite dialect the hot path is compared with: nothing to compare"
+                .to_owned(),
+        ),
+        Ok(reference) => Ok(reference),
+        Err(err) => Err(format!(
+            "the reference SQLite plugin was not found on the search path, or did not load ({}); install flowdb's sqlite plugin beside this one, or name its directory with --plugin-path or FLOWDB_PLUGIN_PATH",
+            err.to_string().lines().next().unwrap_or_default()
+        )),
+    };
     let interface = |url: String| -> Result<Arc<DbInterface>> {
         Ok(Arc::new(DbInterface::uncached(
             DatabaseConfig::new(url),
@@ -729,18 +750,34 @@ async fn open_context(
         )?))
     };
     if declares(plugin, "create-database") && declares(plugin, "drop-database") {
-        let scratch_url = crate::url::scratch_url(url, declares(plugin, "file"), &unique)?;
-        match interface(scratch_url) {
-            Err(err) => context.scratch_failure = Some(err.to_string()),
+        // The URL's own database is never written to when a scratch one is promised: if it
+        // cannot be made, the checks that need a database do not run.
+        let scratch_url = crate::url::scratch_url_in(
+            url,
+            declares(plugin, "file"),
+            &unique,
+            context.work_dir.path(),
+        )?;
+        let scratch = match interface(scratch_url) {
+            Err(err) => Err(err.to_string()),
             Ok(db) => match db.create_database().await {
-                Ok(()) => {
-                    context.db = Some(db);
-                    context.scratch = true;
-                    return Ok(context);
-                }
-                Err(err) => context.scratch_failure = Some(err.to_string()),
+                Ok(()) => Ok(db),
+                Err(err) => Err(err.to_string()),
             },
+        };
+        match scratch {
+            Ok(db) => {
+                context.db = Some(db);
+                context.scratch = true;
+            }
+            Err(reason) => {
+                context.open_error = Some(format!(
+                    "could not create a scratch database beside the URL's ({reason}); the suite writes only to a database of its own when the plugin can make one: check the server is reachable and the user may create databases (PostgreSQL: CREATEDB)"
+                ));
+                context.scratch_failure = Some(reason);
+            }
         }
+        return Ok(context);
     }
     match interface(url.to_owned()) {
         Ok(db) => context.db = Some(db),
@@ -749,32 +786,119 @@ async fn open_context(
     Ok(context)
 }
 
-/// Leaves nothing behind: drops the scratch database, or takes the URL's database back to base
-/// when the checks migrated it.
+/// `flowdb_verify_<pid>_<micros>`: a name for this run's databases, tables and files.
+fn unique_name() -> String {
+    format!(
+        "flowdb_verify_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_micros() % 1_000_000_000)
+            .unwrap_or_default()
+    )
+}
+
+/// A directory of the suite's own (mode 0700), removed with its contents when dropped.
+pub(crate) struct PrivateDir(PathBuf);
+
+impl PrivateDir {
+    /// Creates `<temp>/<name>`, failing if it exists (so no one else's directory or link is
+    /// used).
+    pub(crate) fn create(name: &str) -> Result<PrivateDir> {
+        let path = std::env::temp_dir().join(name);
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(&path)
+            .map_err(|err| Error::PluginTarget {
+                reason: format!(
+                    "cannot create the conformance suite's directory {}: {err}; set TMPDIR to a writable directory",
+                    path.display()
+                ),
+            })?;
+        Ok(PrivateDir(path))
+    }
+
+    /// The directory.
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// How long cleaning up may take before the report says what was left.
+const CLEANUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Leaves nothing behind: drops the databases and tables the checks made, the scratch
+/// database, or takes the URL's database back to base when the checks migrated it; the run's
+/// directory goes with the context.
 async fn close_context(context: Context, report: &mut VerifyReport) {
-    let Some(db) = &context.db else {
-        return;
-    };
     let at = Instant::now();
-    let cleaned = if context.scratch {
+    let cleanup = async {
+        let mut problems = Vec::new();
+        let created: Vec<Arc<DbInterface>> = std::mem::take(&mut *lock(&context.created));
+        for db in created {
+            db.close().await;
+            if let Err(err) = db.drop_database().await {
+                problems.push(format!(
+                    "{}: {err}",
+                    crate::url::redact_url(db.config().url())
+                ));
+            }
+        }
+        let Some(db) = &context.db else {
+            return problems;
+        };
+        if context.scratch {
+            db.close().await;
+            if let Err(err) = db.drop_database().await {
+                problems.push(format!(
+                    "{}: {err}",
+                    crate::url::redact_url(db.config().url())
+                ));
+            }
+            return problems;
+        }
+        let tables: Vec<String> = std::mem::take(&mut *lock(&context.tables));
+        if !tables.is_empty()
+            && let Ok(database) = db.database().await
+        {
+            for table in tables {
+                // Most are gone already: a check drops its own tables as it ends.
+                let _ = database
+                    .execute(&format!("drop table {table}"), vec![])
+                    .await;
+            }
+        }
+        if context.migrated.load(Ordering::SeqCst)
+            && let Err(err) = db.downgrade("base").await
+        {
+            problems.push(format!("downgrading the URL's database to base: {err}"));
+        }
         db.close().await;
-        db.drop_database().await
-    } else if context.migrated.load(Ordering::SeqCst) {
-        let down = db.downgrade("base").await.map(|_| ());
-        db.close().await;
-        down
-    } else {
-        db.close().await;
-        Ok(())
+        problems
     };
-    if let Err(err) = cleaned {
+    let problems = match tokio::time::timeout(CLEANUP_TIMEOUT, cleanup).await {
+        Ok(problems) => problems,
+        Err(_) => vec![format!(
+            "cleaning up did not finish within {} s",
+            CLEANUP_TIMEOUT.as_secs()
+        )],
+    };
+    if !problems.is_empty() {
         report.checks.push(CheckReport {
             name: "cleanup".into(),
             about: "the suite leaves nothing behind".into(),
             outcome: Outcome::Failed,
             detail: format!(
-                "could not remove what the checks made in {}: {err}",
-                crate::url::redact_url(db.config().url())
+                "could not remove what the checks made: {}",
+                problems.join("; ")
             ),
             millis: u64::try_from(at.elapsed().as_millis()).unwrap_or(u64::MAX),
         });
