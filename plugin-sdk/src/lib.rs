@@ -10,8 +10,8 @@
 //!   polls is polled *and dropped* with that runtime entered, so sqlx finds its reactor and a
 //!   host-side timeout that cancels a query cannot abort the process.
 //! - **Panics become errors.** Every entry point and every poll runs under `catch_unwind`. A
-//!   panic is returned as an [`ErrorKind::PANIC`] error and poisons the plugin: later calls fail
-//!   fast with [`ErrorKind::POISONED`].
+//!   panic is returned as an [`ErrorKind::PANIC`](crate::abi::ErrorKind::PANIC) error and poisons the plugin: later calls fail
+//!   fast with [`ErrorKind::POISONED`](crate::abi::ErrorKind::POISONED).
 //! - **Logs reach the host.** `tracing` events and `log` records inside the plugin are forwarded
 //!   to the host's subscriber through a callback given at initialisation.
 //!
@@ -27,6 +27,9 @@
 //! SDK's own version ([`SDK_VERSION`], `sdk_version`) and the plugin's (`version`) are
 //! recorded for messages and support. Every field of the manifest must match what the
 //! library says of itself, or the host refuses it.
+//!
+//! **Start with the [guide]**: from an empty crate (`flowdb plugins new`) to a loaded plugin
+//! that passes the conformance suite.
 //!
 //! **Proving a plugin: the conformance suite.** `flowdb plugins verify PLUGIN --url URL`
 //! runs the host's conformance suite (`flowdb::verify`) against the built library and a real
@@ -110,6 +113,7 @@ pub mod config;
 pub mod error;
 #[doc(hidden)]
 pub mod export;
+pub mod guide;
 pub mod logging;
 pub mod orm;
 mod panic_guard;

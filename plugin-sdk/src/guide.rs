@@ -1,0 +1,140 @@
+//! # Writing a dialect plugin: from an empty crate to a verified plugin
+//!
+//! This guide walks a third party through a new SQL dialect for flowdb, in a crate of their
+//! own, with this SDK alone. `plugins/mysql` in flowdb's repository was written this way and is
+//! the worked example; `plugins/postgres` and `plugins/sqlite` are complete dialects.
+//!
+//! ## 1. The crate
+//!
+//! `flowdb plugins new mydb --path mydb` writes a crate that builds and loads as it is:
+//!
+//! ```text
+//! mydb/
+//!   Cargo.toml          crate-type = ["cdylib"]; flowdb-plugin-sdk, abi_stable; flowdb-plugin-build
+//!   build.rs            flowdb_plugin_build::write_manifest("flowdb-plugin.toml")
+//!   flowdb-plugin.toml  the manifest template: name, schemes, capabilities
+//!   src/lib.rs          a Dialect, a Pool and a Transaction that say "not written yet"
+//! ```
+//!
+//! The crate needs `abi_stable = "0.11"` itself, because abi_stable's export attribute names
+//! that crate by absolute path. Nothing else of flowdb's is needed.
+//!
+//! ## 2. The manifest
+//!
+//! The host never opens a library it has no manifest for. `build.rs` copies the template to
+//! `target/<profile>/<name>.flowdb-plugin.toml`, beside the built library, adding `version`,
+//! `sdk_version`, `contract_version` and `library`. The manifest's `name`, `schemes` and
+//! `capabilities` must be the ones the code declares ([`Dialect::NAME`](crate::Dialect::NAME),
+//! [`URL_SCHEMES`](crate::Dialect::URL_SCHEMES), [`CAPABILITIES`](crate::Dialect::CAPABILITIES)):
+//! once the library is loaded, the host compares them field by field and refuses a plugin
+//! whose manifest says otherwise. The file must be named `<name>.flowdb-plugin.toml`; a library
+//! no manifest names, or a manifest under another name, is listed by `flowdb plugins list` as
+//! `ignored:` with the fix.
+//!
+//! ## 3. Tier 1: pools and transactions
+//!
+//! Implement [`Dialect`](crate::Dialect) (connect; optionally create and drop a database),
+//! [`Pool`](crate::Pool) (statements in autocommit, `begin`, `server_info`, `status`) and
+//! [`Transaction`](crate::Transaction), then name the dialect in
+//! [`export_plugin!`](crate::export_plugin). The contract's SQL, from the host and from tier 2,
+//! numbers its placeholders `$1`, `$2`, … (`$n` is `params[n - 1]`, and may appear twice) and
+//! quotes identifiers with double quotes: a database that spells them otherwise rewrites them
+//! (MySQL: `?` placeholders, and `ANSI_QUOTES` in the session).
+//!
+//! Values cross as [`abi::Value`](crate::abi::Value): map each kind to a column type the
+//! dialect has and back (a UUID may be text, a timestamp is microseconds since the epoch in
+//! UTC, an interval microseconds, a list one value the SQL can expand). Read each result column
+//! by its type, so that a table's columns come back typed.
+//!
+//! Every future is polled inside the plugin's own runtime ([`runtime`](crate::runtime)), so a
+//! driver that needs tokio finds it; futures must be `'static` (clone the pool handle into
+//! them). The host may drop a future at any point: a timeout cancels a query by dropping it.
+//!
+//! ## 4. Errors
+//!
+//! Return [`Error`](crate::Error) with the right [`ErrorKind`](crate::abi::ErrorKind):
+//! `CONSTRAINT_VIOLATION` for duplicate keys and foreign keys, `SERIALIZATION` for deadlocks and
+//! lock timeouts, `CONNECTION`, `TIMEOUT`, `DATABASE` for the rest of what the server refuses,
+//! `INVALID_ARGUMENT` for a bad URL or option, `UNSUPPORTED` for what the dialect does not do.
+//! Keep the server's code: [`with_sqlstate`](crate::abi::PluginError::with_sqlstate) and
+//! [`with_vendor_code`](crate::abi::PluginError::with_vendor_code). A panic anywhere in the plugin
+//! becomes a `PANIC` error and poisons the plugin (later calls fail with `POISONED`); the host
+//! lives on. Logs from `tracing` or `log` reach the host's subscriber.
+//!
+//! ## 5. Tier 3: migrations
+//!
+//! Return a [`DialectOrm`](crate::DialectOrm) from
+//! [`Dialect::orm_configuration`](crate::Dialect::orm_configuration): the migration set that
+//! builds Prefect's schema in the dialect's types (`flowdb_plugin_build::embed_migrations` embeds
+//! a directory of `<version>_<name>.up.sql` / `.down.sql`), Prefect's upsert columns
+//! ([`orm::prefect_upsert_columns`](crate::orm::prefect_upsert_columns)), and a migration lock
+//! if the database needs one. Implement [`Pool::schema_snapshot`](crate::Pool::schema_snapshot)
+//! ([`schema`](crate::schema) gives the line format) so that `flowdb database check` can compare
+//! the live schema with the migrations and the host's models.
+//!
+//! ## 6. Tier 2: query components
+//!
+//! Return [`StandardQueries`](crate::queries::StandardQueries) over your
+//! [`SqlDialect`](crate::queries::SqlDialect) from
+//! [`Dialect::query_components`](crate::Dialect::query_components): the SDK writes every
+//! standard component (inserts and upserts, the flow-run filter, state changes, history) from
+//! the dialect's pieces — JSON helpers, date arithmetic, `FOR UPDATE [SKIP LOCKED]`, list
+//! expansion — and the dialect's SQL templates (`Templates`, embedded by
+//! `flowdb_plugin_build::embed_templates`) for the worker polls and the run graph. An operator
+//! may override a template from a directory (`sql_template_dir`); the SDK checks the override
+//! against the database when a pool opens.
+//!
+//! ## 7. What the host sends, and which commands need which tier
+//!
+//! | host | tier | SQL |
+//! |---|---|---|
+//! | `flowdb database ping`, `DbInterface::session` | 1 | `server_info`, and whatever the caller runs |
+//! | models (`insert`, `get`, `update`, `delete`, `list`) | 1 | the host's own portable SQL: `INSERT INTO "t" ("c", …) VALUES ($1, …)`, `SELECT … WHERE "id" = $1` |
+//! | `Select::<Model>` typed reads | 1 and 2 | SQL built by the host (double-quoted names, `$n`), with tier 2's `for_update`, `in_list`, `json_has_*` fragments |
+//! | `database upgrade / downgrade / current / stamp / reset` | 1 and 3 | the migrations' own SQL, and the bookkeeping table `flowdb_migrations` (`CREATE TABLE IF NOT EXISTS …`, `INSERT`, `DELETE`) |
+//! | `database check` | 1 and 3 | `schema_snapshot`, in the database and in a scratch one it creates and drops |
+//! | orchestration (`create_flow_runs`, polls, `set_flow_run_state`, history, graph), `query list / render / run` | 2 | the components' SQL |
+//!
+//! ## 8. Capabilities
+//!
+//! Declare what the dialect can do; the conformance suite checks each declaration it has a
+//! check for and fails a plugin that claims what it cannot do: `create-database`,
+//! `drop-database` (scratch databases for `database check` and the suite), `float-special`
+//! (NaN, the infinities and -0.0 stored), `skip-locked` (a `SKIP LOCKED` read skips held rows).
+//! `file`, `in-memory`, `server`, `tls`, `statement-timeout` and `immediate-transactions`
+//! describe it.
+//!
+//! ## 9. Proving it: the conformance suite
+//!
+//! ```text
+//! cargo build
+//! flowdb plugins verify target/debug/mydb.flowdb-plugin.toml                 # load checks
+//! flowdb plugins verify target/debug/mydb.flowdb-plugin.toml --url mydb://…  # the whole suite
+//! flowdb plugins verify target/debug/mydb.flowdb-plugin.toml --url mydb://… --json
+//! ```
+//!
+//! The suite loads the library as the host does, then checks every contract method against a
+//! real database: round trips, transactions, units of work, error kinds, a 10,000-row fetch,
+//! cancellation, futures polled outside tokio, panics (on a private copy of the library), a
+//! second plugin loaded beside it, the migrations up, down and up against the models, every
+//! value kind through Prefect's tables, and the hot path on generated data compared with the
+//! SQLite dialect (install flowdb's sqlite plugin where the search finds it). Checks a
+//! declaration rules out are skipped with the reason; the report ends with the dialect's
+//! feature table. From the crate's own tests, with `flowdb` as a dev-dependency, call
+//! `flowdb::verify::verify` (see the crate documentation's example).
+//!
+//! ## 10. Packaging
+//!
+//! Ship the library and its manifest together. The host searches, in order: `--plugin-path`,
+//! `FLOWDB_PLUGIN_PATH` (absolute directories), the host executable's directory and its
+//! `../lib/flowdb/plugins`, `~/.flowdb/plugins` (`$FLOWDB_HOME/plugins`), then
+//! `/usr/local/lib/flowdb/plugins` and `/usr/lib/flowdb/plugins`. The files and their
+//! directories must be writable by no one but their owner (root or the user flowdb runs as).
+//! An operator may pin the library's SHA-256 in the configuration file.
+//!
+//! ## 11. Versions
+//!
+//! A host of contract `H` loads a plugin built against contract `P` when they share the major
+//! version (the minor while it is 0) and `P` is not newer: rebuild against the host's SDK line
+//! when the minor moves. An older compatible plugin only lacks what was added since: a newer
+//! standard component it is asked for is `UNSUPPORTED`, naming it.
