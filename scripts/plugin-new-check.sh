@@ -19,6 +19,10 @@ if "$flowdb" plugins new mydb --path "$work/mydb" 2>"$work/refused"; then
 fi
 grep -q "already exists" "$work/refused"
 
+if grep -q abi_stable "$work/mydb/Cargo.toml"; then
+    echo "plugin-new-check: the skeleton depends on abi_stable itself; the SDK should be enough" >&2
+    exit 1
+fi
 (cd "$work/mydb" && cargo build 2>&1) | tee "$work/build.log"
 if grep -E "^warning" "$work/build.log" | grep -v "Blocking waiting"; then
     echo "plugin-new-check: the skeleton builds with warnings" >&2

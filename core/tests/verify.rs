@@ -663,3 +663,28 @@ async fn mysql_passes_tier_one_against_mariadb_and_is_told_tier_three_is_missing
         );
     }
 }
+
+/// The mysql plugin is built as a third party would build one: of flowdb's crates it depends
+/// on the SDK (and, to write its manifest, the SDK's build helper) only, and not on abi_stable.
+#[test]
+fn the_mysql_plugin_depends_on_the_sdk_alone() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../plugins/mysql/Cargo.toml");
+    let manifest: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+    for (section, allowed) in [
+        ("dependencies", &["flowdb-plugin-sdk"][..]),
+        ("build-dependencies", &["flowdb-plugin-build"][..]),
+    ] {
+        let names: Vec<&String> = manifest[section].as_table().unwrap().keys().collect();
+        for name in &names {
+            assert!(
+                !name.starts_with("flowdb") || allowed.contains(&name.as_str()),
+                "plugins/mysql {section} names the workspace crate {name}"
+            );
+            assert_ne!(
+                name.as_str(),
+                "abi_stable",
+                "plugins/mysql names abi_stable itself"
+            );
+        }
+    }
+}

@@ -10,14 +10,14 @@
 //!
 //! ```text
 //! mydb/
-//!   Cargo.toml          crate-type = ["cdylib"]; flowdb-plugin-sdk, abi_stable; flowdb-plugin-build
+//!   Cargo.toml          crate-type = ["cdylib"]; flowdb-plugin-sdk; flowdb-plugin-build
 //!   build.rs            flowdb_plugin_build::write_manifest("flowdb-plugin.toml")
 //!   flowdb-plugin.toml  the manifest template: name, schemes, capabilities
 //!   src/lib.rs          a Dialect, a Pool and a Transaction that say "not written yet"
 //! ```
 //!
-//! The crate needs `abi_stable = "0.11"` itself, because abi_stable's export attribute names
-//! that crate by absolute path. Nothing else of flowdb's is needed.
+//! Nothing else of flowdb's is needed, nor abi_stable: the SDK re-exports the few types a
+//! plugin touches (`RVec`, `RString`, `ROption` in the prelude).
 //!
 //! ## 2. The manifest
 //!

@@ -15,8 +15,8 @@
 //! - **Logs reach the host.** `tracing` events and `log` records inside the plugin are forwarded
 //!   to the host's subscriber through a callback given at initialisation.
 //!
-//! The plugin crate also needs `abi_stable = "0.11"` as a direct dependency, because
-//! abi_stable's export attribute refers to it by absolute path.
+//! A plugin crate depends on this SDK (and its driver) only: the SDK re-exports what it needs
+//! of abi_stable ([`abi::abi_stable`], and `RVec`, `RString`, `ROption` in the [`prelude`]).
 //!
 //! **Versions.** Three versions meet in a plugin, and only one decides whether a host loads
 //! it: the *contract* version ([`CONTRACT_VERSION`], `contract_version` in the manifest the
@@ -178,9 +178,33 @@ pub mod prelude {
 macro_rules! export_plugin {
     ($dialect:ty) => {
         /// The root module of this flowdb plugin, found by the host's loader.
-        #[::abi_stable::export_root_module]
         pub fn flowdb_plugin_root_module() -> $crate::abi::PluginModuleRef {
             $crate::export::root_module::<$dialect>(env!("CARGO_PKG_VERSION"))
         }
+
+        /// The header abi_stable's loader looks up in the library, written out as
+        /// `#[abi_stable::export_root_module]` writes it (abi_stable 0.11.3), but through the
+        /// SDK's re-export: the attribute names `::abi_stable` by absolute path, which would
+        /// make every plugin crate depend on abi_stable itself.
+        #[unsafe(no_mangle)]
+        #[allow(non_upper_case_globals)]
+        pub static _1as_0lib_1header_0root_bmodule_bloader:
+            $crate::abi::abi_stable::library::LibHeader = {
+            pub extern "C" fn _sabi_erased_module()
+            -> $crate::abi::abi_stable::library::RootModuleResult {
+                $crate::abi::abi_stable::library::__call_root_module_loader(
+                    flowdb_plugin_root_module,
+                )
+            }
+            type Module = <$crate::abi::PluginModuleRef as $crate::abi::abi_stable::library::IntoRootModuleResult>::Module;
+            // SAFETY: what the attribute generates: the constructor returns the root module
+            // type the header names, and its layout is checked by the host when it loads.
+            unsafe {
+                $crate::abi::abi_stable::library::LibHeader::from_constructor::<Module>(
+                    _sabi_erased_module,
+                    $crate::abi::abi_stable::library::CheckTypeLayout::Yes,
+                )
+            }
+        };
     };
 }

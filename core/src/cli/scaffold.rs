@@ -135,8 +135,6 @@ crate-type = ["cdylib"]
 
 [dependencies]
 {sdk}
-# abi_stable's export attribute refers to the crate by absolute path, so a plugin names it too.
-abi_stable = { version = "0.11.3", default-features = false }
 
 [build-dependencies]
 # Writes target/<profile>/{name}.flowdb-plugin.toml beside the library.
