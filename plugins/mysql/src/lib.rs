@@ -12,6 +12,7 @@ mod dialect;
 mod error;
 mod options;
 mod pool;
+mod schema;
 mod transaction;
 mod types;
 

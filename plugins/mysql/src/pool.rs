@@ -86,6 +86,14 @@ impl Pool for MySqlPoolHandle {
         }
     }
 
+    fn schema_snapshot(&self) -> impl Future<Output = Result<Vec<String>>> + Send + use<> {
+        let pool = self.pool.clone();
+        async move {
+            let mut connection = pool.acquire().await.map_err(from_sqlx)?;
+            crate::schema::snapshot(&mut connection).await
+        }
+    }
+
     fn close(&self) -> impl Future<Output = ()> + Send + use<> {
         let pool = self.pool.clone();
         async move { pool.close().await }
