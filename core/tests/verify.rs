@@ -113,6 +113,13 @@ fn sqlite_passes_the_suite_in_a_scratch_file_and_leaves_the_urls_own_untouched()
     assert_outcome(&document, "errors.kinds", "passed", "vendor code 1555");
     assert_outcome(
         &document,
+        "locks.immediate_transactions",
+        "passed",
+        "the second waited",
+    );
+    assert_eq!(feature(&document, "immediate-transactions"), "passed");
+    assert_outcome(
+        &document,
         "values.float_special",
         "skipped",
         "does not declare `float-special`",
@@ -151,6 +158,13 @@ async fn postgres_passes_the_suite_and_drops_its_scratch_database() {
     assert_eq!(code, 0, "{document:#}\n{stderr}");
     assert_passed(&document);
     assert_outcome(&document, "errors.kinds", "passed", "SQLSTATE 23505");
+    assert_outcome(
+        &document,
+        "connect.statement_timeout",
+        "passed",
+        "TIMEOUT after",
+    );
+    assert_eq!(feature(&document, "statement-timeout"), "passed");
     assert_outcome(
         &document,
         "panics.contained",

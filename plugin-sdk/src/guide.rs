@@ -100,9 +100,10 @@
 //! Declare what the dialect can do; the conformance suite checks each declaration it has a
 //! check for and fails a plugin that claims what it cannot do: `create-database`,
 //! `drop-database` (scratch databases for `database check` and the suite), `float-special`
-//! (NaN, the infinities and -0.0 stored), `skip-locked` (a `SKIP LOCKED` read skips held rows).
-//! `file`, `in-memory`, `server`, `tls`, `statement-timeout` and `immediate-transactions`
-//! describe it.
+//! (NaN, the infinities and -0.0 stored), `skip-locked` (a `SKIP LOCKED` read skips held rows),
+//! `immediate-transactions` (a `with_for_update` transaction takes the write lock at `BEGIN`),
+//! `statement-timeout` (the settings' timeout stops a statement with `TIMEOUT`). `file`,
+//! `in-memory`, `server` and `tls` describe it.
 //!
 //! ## 9. Proving it: the conformance suite
 //!

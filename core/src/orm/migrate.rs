@@ -24,7 +24,7 @@ pub const BOOKKEEPING_TABLE: &str = "flowdb_migrations";
 
 const BOOKKEEPING_DDL: &str = "CREATE TABLE IF NOT EXISTS flowdb_migrations (\
      version VARCHAR(14) NOT NULL PRIMARY KEY, \
-     name VARCHAR NOT NULL, \
+     name VARCHAR(255) NOT NULL, \
      checksum VARCHAR(64) NOT NULL, \
      applied_at VARCHAR(40) NOT NULL)";
 

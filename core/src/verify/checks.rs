@@ -225,6 +225,20 @@ pub(crate) fn all() -> &'static [Check] {
             run: |c| super::hot_path::same_as_sqlite(c).boxed(),
         },
         Check {
+            name: "locks.immediate_transactions",
+            about: "while a with_for_update transaction is open, a second one cannot begin",
+            needs: &[Need::Connection, Need::Capability("immediate-transactions")],
+            capabilities: &["immediate-transactions"],
+            run: |c| locks_immediate_transactions(c).boxed(),
+        },
+        Check {
+            name: "connect.statement_timeout",
+            about: "a statement running past the settings' timeout fails as TIMEOUT, and the pool serves on",
+            needs: &[Need::Connection, Need::Capability("statement-timeout")],
+            capabilities: &["statement-timeout"],
+            run: |c| connect_statement_timeout(c).boxed(),
+        },
+        Check {
             name: "locks.skip_locked",
             about: "a locked read in a second transaction skips the rows the first holds",
             needs: &[
@@ -1348,6 +1362,78 @@ async fn values_null_and_enum(context: &Context) -> Outcome {
 }
 
 // ---- locks -----------------------------------------------------------------------------------
+
+async fn locks_immediate_transactions(context: &Context) -> Outcome {
+    let db = db(context)?;
+    let first = db.session().await.or_say("connect")?;
+    let second = db.session().await.or_say("connect a second session")?;
+    let holder = first
+        .begin_transaction(true)
+        .await
+        .or_say("begin the first with_for_update transaction")?;
+    let waiting =
+        tokio::time::timeout(Duration::from_millis(300), second.begin_transaction(true)).await;
+    let outcome = match waiting {
+        Err(_) => Ok(()),
+        Ok(Ok(_)) => Err(
+            "a second with_for_update transaction began while the first was open: the write lock is not taken at begin"
+                .to_owned(),
+        ),
+        // Refused at once (SQLITE_BUSY with no busy timeout) holds the promise too.
+        Ok(Err(err)) if err.kind() == Some(ErrorKind::SERIALIZATION) => Ok(()),
+        Ok(Err(err)) => Err(format!(
+            "the second with_for_update transaction failed otherwise: {err}"
+        )),
+    };
+    holder.rollback().await.or_say("rollback the first")?;
+    outcome?;
+    // Once the first ends, the second begins.
+    let later = tokio::time::timeout(Duration::from_secs(10), second.begin_transaction(true))
+        .await
+        .map_err(|_| {
+            "a with_for_update transaction could not begin after the first ended".to_owned()
+        })?
+        .or_say("begin after the first ended")?;
+    later.rollback().await.or_say("rollback")?;
+    Ok("the second waited while the first held the write lock, and began once it ended".into())
+}
+
+async fn connect_statement_timeout(context: &Context) -> Outcome {
+    let db = db(context)?;
+    let config = crate::config::DatabaseConfig {
+        timeout: Some(Duration::from_millis(200)),
+        ..crate::config::DatabaseConfig::new(db.config().url())
+    };
+    let limited = Arc::new(
+        DbInterface::uncached(config, Arc::clone(&context.plugin))
+            .map_err(|err| err.to_string())?,
+    );
+    let started = Instant::now();
+    // Counting to 30 million takes seconds on every dialect measured.
+    let slow = "with recursive numbers(n) as (select 1 union all select n + 1 from numbers where n < 30000000) \
+                select count(*) as n from numbers";
+    let database = limited.database().await.or_say("connect")?;
+    let result =
+        tokio::time::timeout(Duration::from_secs(20), database.fetch_all(slow, vec![])).await;
+    let elapsed = started.elapsed();
+    let outcome = match result {
+        Err(_) => Err("a statement ran 20 s past a 200 ms statement timeout".to_owned()),
+        Ok(Ok(_)) => Err(format!(
+            "the slow statement finished ({} ms) despite a 200 ms statement timeout",
+            elapsed.as_millis()
+        )),
+        Ok(Err(err)) if err.kind() == Some(ErrorKind::TIMEOUT) => Ok(()),
+        Ok(Err(err)) => Err(format!(
+            "a statement past the timeout failed as {:?}, not TIMEOUT: {err}",
+            err.kind()
+        )),
+    };
+    let after = database.fetch_all("select 1 as one", vec![]).await;
+    limited.close().await;
+    outcome?;
+    after.or_say("a query after the timeout")?;
+    Ok(format!("TIMEOUT after {} ms", elapsed.as_millis()))
+}
 
 async fn locks_skip_locked(context: &Context) -> Outcome {
     let db = db(context)?;
