@@ -43,7 +43,12 @@ async fn on_server(options: &ConnectOptions, sql: impl FnOnce(&str) -> String) -
 impl Dialect for MySqlDialect {
     const NAME: &'static str = "mysql";
     const URL_SCHEMES: &'static [&'static str] = &["mysql", "mariadb"];
-    const CAPABILITIES: &'static [&'static str] = &["server", "create-database", "drop-database"];
+    const CAPABILITIES: &'static [&'static str] = &[
+        "server",
+        "create-database",
+        "drop-database",
+        "statement-timeout",
+    ];
 
     type Pool = MySqlPoolHandle;
 
@@ -63,10 +68,11 @@ impl Dialect for MySqlDialect {
             .connect_timeout_ms
             .into_option()
             .map_or(Duration::from_secs(5), Duration::from_millis);
+        let statement_timeout = options.statement_timeout_ms.into_option();
         let pool = MySqlPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(acquire_timeout)
-            .after_connect(|connection, _meta| {
+            .after_connect(move |connection, _meta| {
                 Box::pin(async move {
                     let version: String = sqlx::query_scalar("SELECT VERSION()")
                         .fetch_one(&mut *connection)
@@ -74,8 +80,8 @@ impl Dialect for MySqlDialect {
                     let server = check_server_version(&version).map_err(|err| {
                         sqlx::Error::Configuration(err.message.to_string().into())
                     })?;
-                    for statement in session_statements(server) {
-                        connection.execute(statement).await?;
+                    for statement in session_statements(server, statement_timeout) {
+                        connection.execute(AssertSqlSafe(statement)).await?;
                     }
                     Ok(())
                 })

@@ -147,18 +147,28 @@ pub fn check_server_version(version: &str) -> Result<ServerVersion> {
 }
 
 /// What every new connection runs: double quotes quote identifiers (the contract's SQL quotes
-/// them so), READ COMMITTED as Prefect's PostgreSQL sessions, and recursive queries as deep as
-/// PostgreSQL's (MariaDB stops at 1,000 iterations, MySQL at a depth of 1,000).
-pub(crate) fn session_statements(server: ServerVersion) -> [&'static str; 3] {
-    [
-        "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
-        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+/// them so), READ COMMITTED as Prefect's PostgreSQL sessions, recursive queries as deep as
+/// PostgreSQL's (MariaDB stops at 1,000 iterations, MySQL at a depth of 1,000), and the
+/// settings' statement timeout (MariaDB's `max_statement_time` in seconds, for every
+/// statement; MySQL's `max_execution_time` in milliseconds, for SELECTs only).
+pub(crate) fn session_statements(server: ServerVersion, timeout_ms: Option<u64>) -> Vec<String> {
+    let mut statements = vec![
+        "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')".to_owned(),
+        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED".to_owned(),
         if server.mariadb {
-            "SET SESSION max_recursive_iterations = 4294967295"
+            "SET SESSION max_recursive_iterations = 4294967295".to_owned()
         } else {
-            "SET SESSION cte_max_recursion_depth = 4294967295"
+            "SET SESSION cte_max_recursion_depth = 4294967295".to_owned()
         },
-    ]
+    ];
+    if let Some(ms) = timeout_ms.filter(|ms| *ms > 0) {
+        statements.push(if server.mariadb {
+            format!("SET SESSION max_statement_time = {}", ms as f64 / 1000.0)
+        } else {
+            format!("SET SESSION max_execution_time = {ms}")
+        });
+    }
+    statements
 }
 
 #[cfg(test)]
