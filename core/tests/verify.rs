@@ -622,6 +622,7 @@ async fn mysql_passes_tier_one_against_mariadb_and_is_told_tier_three_is_missing
         "connect.foreign_executor",
         "panics.contained",
         "connect.beside_another_plugin",
+        "connect.statement_timeout",
     ] {
         assert_eq!(
             check(&document, name)["outcome"],
