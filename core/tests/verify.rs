@@ -703,3 +703,55 @@ fn the_mysql_plugin_depends_on_the_sdk_alone() {
         }
     }
 }
+
+/// Ctrl-C stops after the check running, skips the rest saying so, still drops the scratch
+/// database, and exits 130.
+#[tokio::test]
+async fn an_interrupted_run_cleans_up_and_says_so() {
+    let home = temp_dir("verify-interrupt");
+    let admin = postgres_admin_url();
+    let child = flowdb_command(&home)
+        .arg("--plugin-path")
+        .arg(plugin_dir())
+        .args(["plugins", "verify", "postgresql", "--url", &admin])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("interrupted: finishing the check running"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("interrupted before it ran"), "{stdout}");
+    let scratch = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("database "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no database line in:\n{stdout}"));
+    let name = scratch.rsplit('/').next().unwrap().to_owned();
+    let rows = interface(&admin)
+        .session()
+        .await
+        .unwrap()
+        .fetch_all(
+            "select count(*) as n from pg_database where datname = $1",
+            flowdb::params![name.as_str()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.row(0).unwrap().get::<i64>("n").unwrap(),
+        0,
+        "{name} left behind"
+    );
+}

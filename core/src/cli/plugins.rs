@@ -178,6 +178,19 @@ fn verify(
         .worker_threads(2)
         .enable_all()
         .build()?;
+    // Ctrl-C stops after the check running and still cleans up (a scratch database left on a
+    // server would be the user's to find); a second Ctrl-C exits at once.
+    let interrupted = std::sync::Arc::clone(&options.interrupted);
+    let was_interrupted = std::sync::Arc::clone(&options.interrupted);
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("interrupted: finishing the check running and cleaning up (Ctrl-C again to quit now)");
+            interrupted.store(true, std::sync::atomic::Ordering::SeqCst);
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
     let report = runtime.block_on(flowdb::verify::verify(options))?;
     if json {
         let document = json!({
@@ -190,11 +203,16 @@ fn verify(
     } else {
         outln!("{}", report.to_table());
     }
-    Ok(if report.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(4)
-    })
+    Ok(
+        if was_interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+            // As a shell reports a process SIGINT ended: the run is not a verdict.
+            ExitCode::from(130)
+        } else if report.passed() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(4)
+        },
+    )
 }
 
 /// The query components of a loaded plugin (name, kind, description); None for a plugin that

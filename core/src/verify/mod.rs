@@ -99,6 +99,9 @@ pub struct VerifyOptions {
     pub search: SearchPath,
     /// How long one check may take before it fails as hung.
     pub check_timeout: Duration,
+    /// Set (by a Ctrl-C handler, say) to stop: the check running ends, the rest are skipped,
+    /// and what the checks made is still removed.
+    pub interrupted: Arc<AtomicBool>,
 }
 
 impl VerifyOptions {
@@ -110,6 +113,7 @@ impl VerifyOptions {
             url,
             search: SearchPath::from_env(),
             check_timeout: Duration::from_secs(120),
+            interrupted: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -428,6 +432,12 @@ pub async fn verify(options: VerifyOptions) -> Result<VerifyReport> {
         report.database = Some(crate::url::redact_url(db.config().url()));
     }
     for check in checks::all() {
+        if options.interrupted.load(Ordering::SeqCst) {
+            report
+                .checks
+                .push(skipped(check, "interrupted before it ran"));
+            continue;
+        }
         let unmet = check
             .needs
             .iter()
