@@ -317,6 +317,8 @@ impl FromValue for Interval {
             // Prefect stores an interval on SQLite as the datetime that far after the epoch, in
             // a DATETIME column, which the plugin reads as a timestamp.
             Value::Timestamp(micros) => Ok(Interval(chrono::TimeDelta::microseconds(*micros))),
+            // A dialect with no interval type (MySQL) stores one as its microseconds.
+            Value::Int64(micros) => Ok(Interval(chrono::TimeDelta::microseconds(*micros))),
             Value::Text(text) => parse_naive_utc(text)
                 .map(|at| Interval(at - DateTime::<Utc>::UNIX_EPOCH))
                 .ok_or_else(|| format!("`{text}` is not an interval")),

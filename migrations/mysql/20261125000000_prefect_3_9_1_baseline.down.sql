@@ -40,6 +40,7 @@ DROP TABLE IF EXISTS automation_bucket;
 DROP TABLE IF EXISTS automation_held_event;
 DROP TABLE IF EXISTS automation_related_resource;
 DROP TABLE IF EXISTS composite_trigger_child_firing;
+DROP TABLE IF EXISTS automation_event_follower;
 DROP TABLE IF EXISTS automation;
 DROP TABLE IF EXISTS artifact;
 DROP TABLE IF EXISTS artifact_collection;

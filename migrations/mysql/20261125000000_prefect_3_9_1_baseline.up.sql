@@ -2,8 +2,8 @@
 -- alembic_revision: 91e2b8f3d6a4
 --
 -- The logical schema of ../postgresql/20261125000000_prefect_3_9_1_baseline.up.sql (Prefect
--- 3.9.1, alembic head 91e2b8f3d6a4) in MariaDB/MySQL terms: the same 37 tables plus
--- alembic_version, the same columns in the same order, nullability, defaults, unique
+-- 3.9.1, alembic head 91e2b8f3d6a4) in MariaDB/MySQL terms: the same 37 tables (alembic_version
+-- included), columns in the same order with the same nullability and defaults, unique
 -- constraints, index names, foreign keys (ON DELETE actions included) and check constraint.
 -- alembic_version is created empty; the engine stamps it (as on PostgreSQL).
 --
@@ -17,7 +17,7 @@
 -- ZONE -> DATETIME(6) in UTC (DEFAULT CURRENT_TIMESTAMP(6)); INTERVAL -> BIGINT microseconds;
 -- JSON/JSONB -> JSON; the PostgreSQL enum types -> inline ENUM(...) with the same labels in the
 -- same order; VARCHAR/TEXT -> VARCHAR(255) where the column is in a key or index (PostgreSQL's
--- trigram indexes included), TEXT otherwise. Every table is InnoDB, utf8mb4, utf8mb4_bin
+-- trigram indexes included), LONGTEXT otherwise (PostgreSQL's text is unbounded; MySQL's TEXT stops at 64 KiB). Every table is InnoDB, utf8mb4, utf8mb4_bin
 -- (comparison and order by code point, case-sensitive, like PostgreSQL's C collation).
 --
 -- Where MariaDB/MySQL cannot say the same thing, the closest equivalent is used and marked
@@ -27,7 +27,12 @@
 --   * partial and expression indexes become STORED generated columns (gen_*, INVISIBLE, so
 --     SELECT * and INSERT without a column list see the PostgreSQL columns only) and/or
 --     leading predicate columns; INCLUDE columns become trailing key columns;
---   * a JSON column cannot be a key part: the unique keys over bucketing_key use its SHA-256;
+--   * a JSON column cannot be a key part: the keys over bucketing_key use the SHA-256 of its
+--     text (MySQL's normalized JSON text; MariaDB stores JSON as written, so there two spellings
+--     of one value, e.g. '["a","b"]' and '["a", "b"]', count as different keys);
+--   * MariaDB's JSON is LONGTEXT with a CHECK (json_valid(col)) named after the column;
+--   * deleting a work_pool whose default_queue_id names one of its own queues is refused
+--     (InnoDB checks the RESTRICT key row by row, mid-cascade); clear default_queue_id first;
 --   * InnoDB adds an index, named after the constraint, for each foreign key whose columns
 --     lead no index (9 of them; PostgreSQL has none there).
 -- MySQL needs 8.0.21+ (JSON_VALUE in a generated column; expression defaults need 8.0.13,
@@ -64,7 +69,7 @@ CREATE TABLE artifact (
     flow_run_id CHAR(36),
     "type" VARCHAR(255),
     data JSON,
-    description TEXT,
+    description LONGTEXT,
     metadata_ JSON,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -85,9 +90,9 @@ CREATE TABLE artifact_collection (
     latest_id CHAR(36) NOT NULL,
     task_run_id CHAR(36),
     flow_run_id CHAR(36),
-    "type" TEXT,
+    "type" LONGTEXT,
     data JSON,
-    description TEXT,
+    description LONGTEXT,
     metadata_ JSON,
     PRIMARY KEY (id),
     CONSTRAINT uq_artifact_collection__key UNIQUE ("key")
@@ -100,8 +105,8 @@ CREATE TABLE automation (
     id CHAR(36) NOT NULL DEFAULT (UUID()),
     created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-    name TEXT NOT NULL,
-    description TEXT NOT NULL,
+    name LONGTEXT NOT NULL,
+    description LONGTEXT NOT NULL,
     enabled BOOLEAN NOT NULL DEFAULT TRUE,
     tags JSON NOT NULL DEFAULT ('[]'),
     "trigger" JSON NOT NULL,
@@ -124,7 +129,7 @@ CREATE TABLE automation_bucket (
     start DATETIME(6) NOT NULL,
     "end" DATETIME(6) NOT NULL,
     count INT NOT NULL,
-    last_operation TEXT,
+    last_operation LONGTEXT,
     triggered_at DATETIME(6),
     -- MySQL: a JSON column cannot be a key part; the unique key below uses its SHA-256.
     gen_bucketing_key_sha256 CHAR(64) GENERATED ALWAYS AS (SHA2(CAST(bucketing_key AS CHAR CHARACTER SET utf8mb4), 256)) STORED /*M!100303 INVISIBLE */ /*!80023 INVISIBLE */,
@@ -214,7 +219,7 @@ CREATE TABLE block_document_reference (
     id CHAR(36) NOT NULL DEFAULT (UUID()),
     created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-    name TEXT NOT NULL,
+    name LONGTEXT NOT NULL,
     parent_block_document_id CHAR(36) NOT NULL,
     reference_block_document_id CHAR(36) NOT NULL,
     PRIMARY KEY (id),
@@ -246,7 +251,7 @@ CREATE TABLE block_schema_reference (
     id CHAR(36) NOT NULL DEFAULT (UUID()),
     created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-    name TEXT NOT NULL,
+    name LONGTEXT NOT NULL,
     parent_block_schema_id CHAR(36) NOT NULL,
     reference_block_schema_id CHAR(36) NOT NULL,
     PRIMARY KEY (id)
@@ -260,10 +265,10 @@ CREATE TABLE block_type (
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     name VARCHAR(255) NOT NULL,
     slug VARCHAR(255) NOT NULL,
-    logo_url TEXT,
-    documentation_url TEXT,
-    description TEXT,
-    code_example TEXT,
+    logo_url LONGTEXT,
+    documentation_url LONGTEXT,
+    description LONGTEXT,
+    code_example LONGTEXT,
     is_protected BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -336,7 +341,7 @@ CREATE TABLE csrf_token (
     id CHAR(36) NOT NULL DEFAULT (UUID()),
     created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-    token TEXT NOT NULL,
+    token LONGTEXT NOT NULL,
     client VARCHAR(255) NOT NULL,
     expiration DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
@@ -350,12 +355,12 @@ CREATE TABLE deployment (
     created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     name VARCHAR(255) NOT NULL,
-    version TEXT,
-    description TEXT,
+    version LONGTEXT,
+    description LONGTEXT,
     work_queue_name VARCHAR(255),
     infra_overrides JSON NOT NULL DEFAULT ('{}'),
-    path TEXT,
-    entrypoint TEXT,
+    path LONGTEXT,
+    entrypoint LONGTEXT,
     last_polled DATETIME(6),
     status ENUM('READY','NOT_READY') NOT NULL DEFAULT 'NOT_READY',
     flow_id CHAR(36) NOT NULL,
@@ -416,10 +421,10 @@ CREATE TABLE deployment_version (
     deployment_id CHAR(36) NOT NULL,
     branch VARCHAR(255),
     version_info JSON NOT NULL DEFAULT ('{}'),
-    description TEXT,
+    description LONGTEXT,
     tags JSON NOT NULL DEFAULT ('[]'),
     labels JSON,
-    entrypoint TEXT,
+    entrypoint LONGTEXT,
     pull_steps JSON,
     parameters JSON NOT NULL DEFAULT ('{}'),
     parameter_openapi_schema JSON,
@@ -441,8 +446,8 @@ CREATE TABLE event_resources (
     created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     occurred DATETIME(6) NOT NULL,
-    resource_id VARCHAR(255) NOT NULL,
-    resource_role TEXT NOT NULL,
+    resource_id VARCHAR(255) NOT NULL, -- MySQL: LONGTEXT in PostgreSQL; indexed, so VARCHAR(255)
+    resource_role LONGTEXT NOT NULL,
     resource JSON NOT NULL,
     event_id CHAR(36) NOT NULL,
     PRIMARY KEY (id)
@@ -458,8 +463,8 @@ CREATE TABLE events (
     created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     occurred DATETIME(6) NOT NULL,
-    event VARCHAR(255) NOT NULL,
-    resource_id VARCHAR(255) NOT NULL,
+    event VARCHAR(255) NOT NULL, -- MySQL: LONGTEXT in PostgreSQL; indexed, so VARCHAR(255)
+    resource_id VARCHAR(255) NOT NULL, -- MySQL: likewise
     resource JSON NOT NULL,
     related_resource_ids JSON NOT NULL DEFAULT ('[]'),
     related JSON NOT NULL DEFAULT ('[]'),
@@ -522,7 +527,7 @@ CREATE TABLE flow_run (
     tags JSON NOT NULL DEFAULT ('[]'),
     labels JSON,
     created_by JSON,
-    infrastructure_pid TEXT,
+    infrastructure_pid LONGTEXT,
     job_variables JSON DEFAULT ('{}'),
     infrastructure_document_id CHAR(36),
     parent_task_run_id CHAR(36),
@@ -581,8 +586,8 @@ CREATE TABLE flow_run_input (
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     flow_run_id CHAR(36) NOT NULL,
     "key" VARCHAR(255) NOT NULL,
-    "value" TEXT NOT NULL,
-    sender TEXT,
+    "value" LONGTEXT NOT NULL,
+    sender LONGTEXT,
     PRIMARY KEY (id),
     CONSTRAINT uq_flow_run_input__flow_run_id_key UNIQUE (flow_run_id, "key")
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -597,7 +602,7 @@ CREATE TABLE flow_run_state (
     "type" ENUM('SCHEDULED','PENDING','RUNNING','COMPLETED','FAILED','CANCELLED','CRASHED','PAUSED','CANCELLING') NOT NULL,
     "timestamp" DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     name VARCHAR(255) NOT NULL,
-    message TEXT,
+    message LONGTEXT,
     state_details JSON NOT NULL DEFAULT ('{}'),
     data JSON,
     result_artifact_id CHAR(36),
@@ -614,11 +619,11 @@ CREATE TABLE log (
     id CHAR(36) NOT NULL DEFAULT (UUID()),
     created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-    name TEXT NOT NULL,
+    name LONGTEXT NOT NULL,
     level SMALLINT NOT NULL,
     flow_run_id CHAR(36),
     task_run_id CHAR(36),
-    message TEXT NOT NULL,
+    message LONGTEXT NOT NULL,
     "timestamp" DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -659,9 +664,9 @@ CREATE TABLE task_run (
     flow_run_id CHAR(36),
     task_key VARCHAR(255) NOT NULL,
     dynamic_key VARCHAR(255) NOT NULL,
-    cache_key TEXT,
+    cache_key LONGTEXT,
     cache_expiration DATETIME(6),
-    task_version TEXT,
+    task_version LONGTEXT,
     flow_run_run_count INT NOT NULL DEFAULT 0,
     empirical_policy JSON NOT NULL DEFAULT ('{}'),
     task_inputs JSON NOT NULL DEFAULT ('{}'),
@@ -695,7 +700,7 @@ CREATE TABLE task_run_state (
     "type" ENUM('SCHEDULED','PENDING','RUNNING','COMPLETED','FAILED','CANCELLED','CRASHED','PAUSED','CANCELLING') NOT NULL,
     "timestamp" DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     name VARCHAR(255) NOT NULL,
-    message TEXT,
+    message LONGTEXT,
     state_details JSON NOT NULL DEFAULT ('{}'),
     data JSON,
     result_artifact_id CHAR(36),
@@ -739,7 +744,7 @@ CREATE TABLE work_pool (
     created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     name VARCHAR(255) NOT NULL,
-    description TEXT,
+    description LONGTEXT,
     "type" VARCHAR(255) NOT NULL,
     base_job_template JSON NOT NULL DEFAULT ('{}'),
     is_paused BOOLEAN NOT NULL DEFAULT FALSE,
@@ -762,7 +767,7 @@ CREATE TABLE work_queue (
     updated DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     name VARCHAR(255) NOT NULL,
     filter JSON,
-    description TEXT NOT NULL DEFAULT (''),
+    description LONGTEXT NOT NULL DEFAULT (''),
     is_paused BOOLEAN NOT NULL DEFAULT FALSE,
     concurrency_limit INT,
     priority INT NOT NULL DEFAULT 1,

@@ -1,5 +1,6 @@
-//! Writes the plugin's manifest beside the built library.
+//! Writes the plugin's manifest beside the built library and embeds its migrations.
 
 fn main() {
     flowdb_plugin_build::write_manifest("flowdb-plugin.toml");
+    flowdb_plugin_build::embed_migrations("../../migrations/mysql");
 }

@@ -179,7 +179,9 @@ async fn optional_rows(
                 Some(crate::ErrorKind::NOT_FOUND | crate::ErrorKind::DATABASE)
             ) && err.to_string().contains(table)
                 && (err.to_string().contains("no such table")
-                    || err.to_string().contains("does not exist"));
+                    || err.to_string().contains("does not exist")
+                    // MySQL and MariaDB: "Table 'db.t' doesn't exist" (error 1146).
+                    || err.to_string().contains("doesn't exist"));
             if missing_table { Ok(None) } else { Err(err) }
         }
     }

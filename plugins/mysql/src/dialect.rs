@@ -114,6 +114,10 @@ impl Dialect for MySqlDialect {
         Ok(MySqlPoolHandle::new(pool, max))
     }
 
+    fn orm_configuration() -> Box<dyn flowdb_plugin_sdk::DialectOrm> {
+        Box::new(crate::migrate::MySqlOrm)
+    }
+
     async fn create_database(options: ConnectOptions) -> Result<()> {
         on_server(&options, |database| {
             format!("CREATE DATABASE {database} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")

@@ -1,15 +1,17 @@
 //! The MariaDB/MySQL dialect plugin of flowdb, written against `flowdb-plugin-sdk` alone, the
 //! way a third party writes one (its `Cargo.toml` names no other crate of flowdb's).
 //!
-//! Tier 1 so far: pools and transactions through sqlx, statements in the contract's `$n`
+//! Tiers 1 and 3 so far: pools and transactions through sqlx, statements in the contract's `$n`
 //! placeholders rewritten to MySQL's `?`, sessions set up so that the contract's portable SQL
 //! means the same as on PostgreSQL (ANSI quotes, `||` concatenation, UTC, READ COMMITTED), and
-//! servers too old for `SKIP LOCKED` refused at connect. Its migrations (tier 3) and query
-//! components (tier 2) are still to come, and `flowdb plugins verify` says so.
+//! servers too old for `SKIP LOCKED` refused at connect; Prefect's schema in MySQL's types
+//! (`migrations/mysql`) and a schema snapshot from `information_schema`. Its query components
+//! (tier 2) are still to come, and `flowdb plugins verify` says so.
 #![forbid(unsafe_code)]
 
 mod dialect;
 mod error;
+mod migrate;
 mod options;
 mod pool;
 mod schema;
@@ -17,6 +19,7 @@ mod transaction;
 mod types;
 
 pub use crate::dialect::MySqlDialect;
+pub use crate::migrate::MySqlOrm;
 pub use crate::options::{ServerVersion, check_server_version};
 pub use crate::pool::MySqlPoolHandle;
 pub use crate::transaction::MySqlTransaction;

@@ -3,6 +3,7 @@
 use std::str::FromStr as _;
 
 use flowdb_plugin_sdk::abi::ConnectOptions;
+use sqlx::ConnectOptions as _;
 use sqlx::mysql::MySqlConnectOptions;
 
 use crate::error::{Error, ErrorExt as _, ErrorKind, Result};
@@ -67,12 +68,20 @@ pub(crate) fn connect_options(url: &str) -> Result<MySqlConnectOptions> {
     })?;
     Ok(parsed
         .pipes_as_concat(true)
-        .timezone(Some("+00:00".to_owned())))
+        .timezone(Some("+00:00".to_owned()))
+        // sqlx would log every statement, and warn with its whole text of one over a second
+        // (a migration): only `echo` asks for statements in the log.
+        .disable_statement_logging())
 }
 
-/// The options' URL, as sqlx options.
+/// The options' URL, as sqlx options; statements are logged (at INFO) with `echo`.
 pub(crate) fn options_of(options: &ConnectOptions) -> Result<MySqlConnectOptions> {
-    connect_options(options.url.as_str())
+    let connect = connect_options(options.url.as_str())?;
+    Ok(if options.echo {
+        connect.log_statements(log::LevelFilter::Info)
+    } else {
+        connect
+    })
 }
 
 /// A database name as a quoted identifier, for `CREATE`/`DROP DATABASE`. Only names that need

@@ -247,11 +247,18 @@ impl ColumnReader {
                     .map_err(decode)?
                     .into(),
             ),
-            ColumnReader::Bytes => Value::Bytes(
-                row.try_get_unchecked::<Vec<u8>, _>(index)
-                    .map_err(decode)?
-                    .into(),
-            ),
+            // A string column of a `_bin` collation (utf8mb4_bin, which flowdb's tables use)
+            // carries the protocol's BINARY flag, so its type reads as VARBINARY or BLOB:
+            // sqlx's checked text decode accepts it (its collation is not `binary`), and only
+            // real binary columns come back as bytes.
+            ColumnReader::Bytes => match row.try_get::<String, _>(index) {
+                Ok(text) => Value::Text(text.into()),
+                Err(_) => Value::Bytes(
+                    row.try_get_unchecked::<Vec<u8>, _>(index)
+                        .map_err(decode)?
+                        .into(),
+                ),
+            },
             ColumnReader::Timestamp => {
                 let at = row.try_get::<NaiveDateTime, _>(index).map_err(decode)?;
                 Value::Timestamp(at.and_utc().timestamp_micros())
