@@ -67,3 +67,180 @@ async fn the_schema_snapshot_names_every_kind_of_object() {
         );
     }
 }
+
+/// `column t.c type=T nullable=N …` → ((t, c), (T, N)).
+fn columns(lines: &[String]) -> std::collections::BTreeMap<(String, String), (String, String)> {
+    lines
+        .iter()
+        .filter(|line| line.starts_with("column ") && !line.contains(" generated="))
+        .map(|line| {
+            let rest = &line["column ".len()..];
+            let (qualified, rest) = rest.split_once(" type=").unwrap();
+            let (kind, rest) = rest.split_once(" nullable=").unwrap();
+            let nullable = rest.split(' ').next().unwrap();
+            let (table, column) = qualified.split_once('.').unwrap();
+            (
+                (table.to_owned(), column.to_owned()),
+                (kind.to_owned(), nullable.to_owned()),
+            )
+        })
+        .collect()
+}
+
+/// The MySQL types a PostgreSQL column type of Prefect's schema maps to (MariaDB's spellings;
+/// MySQL 8 writes `json` and drops integer display widths).
+fn mysql_types_for(
+    postgres: &str,
+    enums: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    let fixed: &[&str] = match postgres {
+        "uuid" => &["char(36)"],
+        "timestamp with time zone" => &["datetime(6)"],
+        "interval" => &["bigint(20)", "bigint"],
+        "json" | "jsonb" => &["longtext", "json"],
+        "boolean" => &["tinyint(1)"],
+        "integer" => &["int(11)", "int"],
+        "smallint" => &["smallint(6)", "smallint"],
+        "double precision" => &["double"],
+        "character varying" | "text" => &["varchar(255)", "longtext"],
+        other => {
+            if let Some(length) = other
+                .strip_prefix("character varying(")
+                .and_then(|rest| rest.strip_suffix(')'))
+            {
+                return vec![format!("varchar({length})")];
+            }
+            // A PostgreSQL enum type: MySQL's inline ENUM with the same labels in order.
+            let labels = enums
+                .get(other)
+                .unwrap_or_else(|| panic!("no mapping for the PostgreSQL type {other}"));
+            let quoted: Vec<String> = labels
+                .split(", ")
+                .map(|label| format!("'{label}'"))
+                .collect();
+            return vec![format!("enum({})", quoted.join(","))];
+        }
+    };
+    fixed.iter().map(|kind| (*kind).to_owned()).collect()
+}
+
+/// The MySQL migrations build the same logical schema as Prefect 3.9.1's PostgreSQL reference:
+/// every table, every column with its nullability and a type that maps from the reference's,
+/// every foreign key with its columns, target and delete action, every unique constraint and
+/// every index by name — but for the ones MySQL cannot express, each named here with why.
+#[tokio::test]
+async fn the_migrations_map_one_to_one_onto_the_postgresql_reference() {
+    let reference: Vec<String> = include_str!("fixtures/schema/prefect-3.9.1-postgresql.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let name = format!("flowdb_test_mapping_{}", std::process::id());
+    let db = interface(&with_database(&name));
+    db.create_database().await.unwrap();
+    let snapshot = async {
+        db.upgrade("head").await.unwrap();
+        db.schema_snapshot().await.unwrap()
+    }
+    .await;
+    db.drop_database().await.unwrap();
+    let snapshot: Vec<String> = snapshot
+        .into_iter()
+        .filter(|line| !line.contains("flowdb_migrations"))
+        .collect();
+
+    let tables = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter_map(|line| line.strip_prefix("table ").map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(tables(&snapshot), tables(&reference), "the tables");
+
+    let enums: std::collections::BTreeMap<String, String> = reference
+        .iter()
+        .filter_map(|line| line.strip_prefix("enum "))
+        .map(|rest| {
+            let (name, values) = rest.split_once(" values=(").unwrap();
+            (name.to_owned(), values.trim_end_matches(')').to_owned())
+        })
+        .collect();
+    let mysql_columns = columns(&snapshot);
+    let postgres_columns = columns(&reference);
+    assert_eq!(
+        mysql_columns.keys().collect::<Vec<_>>(),
+        postgres_columns.keys().collect::<Vec<_>>(),
+        "the columns"
+    );
+    for (key, (postgres_type, postgres_nullable)) in &postgres_columns {
+        let (mysql_type, mysql_nullable) = &mysql_columns[key];
+        assert_eq!(mysql_nullable, postgres_nullable, "{key:?}: nullability");
+        let allowed = mysql_types_for(postgres_type, &enums);
+        assert!(
+            allowed.contains(mysql_type),
+            "{key:?}: {postgres_type} on PostgreSQL, {mysql_type} on MySQL; expected one of {allowed:?}"
+        );
+    }
+
+    // Foreign keys: same name, columns, target; NO ACTION is what MySQL calls RESTRICT.
+    let foreign_keys = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|line| line.starts_with("fk "))
+            .map(|line| {
+                let (head, tail) = line.split_once(" on_delete=").unwrap();
+                let (on_delete, rest) = tail.split_once(" on_update=").unwrap();
+                let name = rest.split_once(" name=").unwrap().1;
+                let on_delete = if on_delete == "NO ACTION" {
+                    "RESTRICT"
+                } else {
+                    on_delete
+                };
+                format!("{head} on_delete={on_delete} name={name}")
+            })
+            .collect()
+    };
+    let mut mysql_fks = foreign_keys(&snapshot);
+    let mut postgres_fks = foreign_keys(&reference);
+    mysql_fks.sort();
+    postgres_fks.sort();
+    assert_eq!(mysql_fks, postgres_fks, "the foreign keys");
+
+    // Unique constraints and indexes by name; MySQL may hold a unique constraint as a unique
+    // index and adds an index for each foreign key.
+    let named = |lines: &[String]| -> std::collections::BTreeSet<String> {
+        lines
+            .iter()
+            .filter_map(|line| {
+                if let Some(rest) = line.strip_prefix("index ") {
+                    rest.split(' ').next().map(str::to_owned)
+                } else if let Some(rest) = line.strip_prefix("unique ") {
+                    let (table, rest) = rest.split_once(" name=").unwrap();
+                    Some(format!("{table}.{}", rest.split(' ').next().unwrap()))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    };
+    let mysql_names = named(&snapshot);
+    // No counterpart in MySQL: trigram (pg_trgm GIN) indexes for ILIKE '%…%', and GIN indexes
+    // over JSON arrays (the migration says so at each).
+    let without_counterpart = [
+        "block_schema.ix_block_schema__capabilities",
+        "events.ix_events__related_gin",
+        "events.ix_events__related_resource_ids_gin",
+    ];
+    for name in named(&reference) {
+        let trigram = reference.iter().any(|line| {
+            line.starts_with(&format!("index {name} ")) && line.contains("gin_trgm_ops")
+        });
+        if trigram || without_counterpart.contains(&name.as_str()) {
+            continue;
+        }
+        assert!(
+            mysql_names.contains(&name),
+            "the index or unique constraint {name} is missing from the MySQL schema"
+        );
+    }
+}
