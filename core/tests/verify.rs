@@ -733,7 +733,28 @@ async fn an_interrupted_run_cleans_up_and_says_so() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1200));
+    // Interrupt once the run is under way: its scratch database exists.
+    let admin_db = interface(&admin);
+    let pattern = format!("flowdb_verify_{}_%", child.id());
+    let mut started = false;
+    for _ in 0..200 {
+        let rows = admin_db
+            .session()
+            .await
+            .unwrap()
+            .fetch_all(
+                "select count(*) as n from pg_database where datname like $1",
+                flowdb::params![pattern.as_str()],
+            )
+            .await
+            .unwrap();
+        if rows.row(0).unwrap().get::<i64>("n").unwrap() > 0 {
+            started = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(started, "the run never made its scratch database");
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

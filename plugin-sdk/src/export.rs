@@ -164,3 +164,16 @@ extern "C" fn orm_configuration<D: Dialect>() -> RResult<OrmBox, PluginError> {
     })
     .into()
 }
+
+#[cfg(test)]
+mod tests {
+    /// `export_plugin!` writes abi_stable's header static by hand, under the name abi_stable's
+    /// loader looks up: a later abi_stable that renamed it would make every plugin unloadable.
+    #[test]
+    fn the_header_has_the_name_abi_stables_loader_looks_up() {
+        assert_eq!(
+            "_1as_0lib_1header_0root_bmodule_bloader",
+            abi_stable::library::ROOT_MODULE_LOADER_NAME
+        );
+    }
+}

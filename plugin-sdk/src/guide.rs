@@ -39,7 +39,10 @@
 //! [`export_plugin!`](crate::export_plugin). The contract's SQL, from the host and from tier 2,
 //! numbers its placeholders `$1`, `$2`, … (`$n` is `params[n - 1]`, and may appear twice) and
 //! quotes identifiers with double quotes: a database that spells them otherwise rewrites them
-//! (MySQL: `?` placeholders, and `ANSI_QUOTES` in the session).
+//! (MySQL: `?` placeholders, and `ANSI_QUOTES` in the session). Typed reads
+//! (`Select::<Model>`) are written by sea-query's PostgreSQL builder and also spell out
+//! `NULLS FIRST`/`NULLS LAST` in their sorts, which MySQL does not accept yet: a dialect
+//! without it cannot serve sorted typed reads today.
 //!
 //! Values cross as [`abi::Value`](crate::abi::Value): map each kind to a column type the
 //! dialect has and back (a UUID may be text, a timestamp is microseconds since the epoch in
@@ -102,7 +105,8 @@
 //! `drop-database` (scratch databases for `database check` and the suite), `float-special`
 //! (NaN, the infinities and -0.0 stored), `skip-locked` (a `SKIP LOCKED` read skips held rows),
 //! `immediate-transactions` (a `with_for_update` transaction takes the write lock at `BEGIN`),
-//! `statement-timeout` (the settings' timeout stops a statement with `TIMEOUT`). `file`,
+//! `statement-timeout` (the settings' timeout stops a statement with `TIMEOUT`; the suite
+//! checks it with a SELECT, and MySQL's own covers nothing else). `file`,
 //! `in-memory`, `server` and `tls` describe it.
 //!
 //! ## 9. Proving it: the conformance suite

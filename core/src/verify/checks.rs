@@ -1382,31 +1382,54 @@ async fn locks_immediate_transactions(context: &Context) -> Outcome {
         .begin_transaction(true)
         .await
         .or_say("begin the first with_for_update transaction")?;
-    let waiting =
-        tokio::time::timeout(Duration::from_millis(300), second.begin_transaction(true)).await;
-    let outcome = match waiting {
-        Err(_) => Ok(()),
-        Ok(Ok(_)) => Err(
-            "a second with_for_update transaction began while the first was open: the write lock is not taken at begin"
-                .to_owned(),
-        ),
-        // Refused at once (SQLITE_BUSY with no busy timeout) holds the promise too.
-        Ok(Err(err)) if err.kind() == Some(ErrorKind::SERIALIZATION) => Ok(()),
-        Ok(Err(err)) => Err(format!(
-            "the second with_for_update transaction failed otherwise: {err}"
-        )),
-    };
-    holder.rollback().await.or_say("rollback the first")?;
-    outcome?;
-    // Once the first ends, the second begins.
-    let later = tokio::time::timeout(Duration::from_secs(10), second.begin_transaction(true))
-        .await
-        .map_err(|_| {
-            "a with_for_update transaction could not begin after the first ended".to_owned()
-        })?
-        .or_say("begin after the first ended")?;
-    later.rollback().await.or_say("rollback")?;
-    Ok("the second waited while the first held the write lock, and began once it ended".into())
+    // The second begins while the first is open, and must still be waiting (or be refused)
+    // 300 ms later; then, once the first ends, it must begin.
+    let retry = second.clone();
+    let waiting = tokio::spawn(async move { second.begin_transaction(true).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut refused = false;
+    if waiting.is_finished() {
+        match waiting.await {
+            Ok(Ok(transaction)) => {
+                let _ = transaction.rollback().await;
+                let _ = holder.rollback().await;
+                return Err("a second with_for_update transaction began while the first was open: the write lock is not taken at begin".into());
+            }
+            // Refused at once (busy, with no busy timeout) keeps the promise too.
+            Ok(Err(err)) if err.kind() == Some(ErrorKind::SERIALIZATION) => refused = true,
+            Ok(Err(err)) => {
+                let _ = holder.rollback().await;
+                return Err(format!(
+                    "the second with_for_update transaction failed otherwise: {err}"
+                ));
+            }
+            Err(_) => {
+                let _ = holder.rollback().await;
+                return Err("the task beginning the second transaction panicked".into());
+            }
+        }
+        holder.rollback().await.or_say("rollback the first")?;
+        let later = tokio::time::timeout(Duration::from_secs(10), retry.begin_transaction(true))
+            .await
+            .map_err(|_| {
+                "a with_for_update transaction could not begin after the first ended".to_owned()
+            })?
+            .or_say("begin after the first ended")?;
+        later.rollback().await.or_say("rollback")?;
+    } else {
+        holder.rollback().await.or_say("rollback the first")?;
+        let later = tokio::time::timeout(Duration::from_secs(10), waiting)
+            .await
+            .map_err(|_| "the waiting transaction did not begin after the first ended".to_owned())?
+            .map_err(|_| "the task beginning the second transaction panicked".to_owned())?
+            .or_say("the waiting transaction, once the first ended")?;
+        later.rollback().await.or_say("rollback")?;
+    }
+    Ok(if refused {
+        "the second was refused while the first held the write lock, and began once it ended".into()
+    } else {
+        "the second waited while the first held the write lock, and began once it ended".into()
+    })
 }
 
 async fn connect_statement_timeout(context: &Context) -> Outcome {

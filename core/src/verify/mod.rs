@@ -83,7 +83,7 @@ pub const KNOWN_CAPABILITIES: &[(&str, &str)] = &[
     ("tls", "connects over TLS when the URL asks for it"),
     (
         "statement-timeout",
-        "honours the settings' statement timeout",
+        "honours the settings' statement timeout (checked with a SELECT: MySQL's covers SELECTs only)",
     ),
 ];
 
@@ -205,14 +205,16 @@ pub struct VerifyReport {
     pub host_contract_version: String,
     /// Every check, in the order run.
     pub checks: Vec<CheckReport>,
+    /// The run was interrupted: the checks it did not reach are skipped, and it is no pass.
+    pub interrupted: bool,
     /// The feature table.
     pub features: Vec<Feature>,
 }
 
 impl VerifyReport {
-    /// True when no check failed.
+    /// True when the run was not interrupted and no check failed.
     pub fn passed(&self) -> bool {
-        !self.checks.iter().any(|c| c.outcome == Outcome::Failed)
+        !self.interrupted && !self.checks.iter().any(|c| c.outcome == Outcome::Failed)
     }
 
     /// How many checks ended `outcome`.
@@ -395,6 +397,7 @@ pub async fn verify(options: VerifyOptions) -> Result<VerifyReport> {
         host_contract_version: flowdb_abi::CONTRACT_VERSION.to_owned(),
         checks: Vec::new(),
         features: Vec::new(),
+        interrupted: false,
     };
     let millis = |at: Instant| u64::try_from(at.elapsed().as_millis()).unwrap_or(u64::MAX);
     let plugin = match loaded {
@@ -466,6 +469,7 @@ pub async fn verify(options: VerifyOptions) -> Result<VerifyReport> {
         });
     }
     close_context(context, &mut report).await;
+    report.interrupted = options.interrupted.load(Ordering::SeqCst);
     report.features = features(&report, Some(&plugin));
     Ok(report)
 }

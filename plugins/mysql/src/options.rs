@@ -162,7 +162,9 @@ pub fn check_server_version(version: &str) -> Result<ServerVersion> {
 /// statement; MySQL's `max_execution_time` in milliseconds, for SELECTs only).
 pub(crate) fn session_statements(server: ServerVersion, timeout_ms: Option<u64>) -> Vec<String> {
     let mut statements = vec![
-        "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')".to_owned(),
+        // Without NO_BACKSLASH_ESCAPES: the placeholder rewrite reads `\'` in a literal as an
+        // escaped quote, as the server then does.
+        "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(CONCAT(@@sql_mode, ',ANSI_QUOTES'), 'NO_BACKSLASH_ESCAPES', ''), ',,', ','))".to_owned(),
         "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED".to_owned(),
         if server.mariadb {
             "SET SESSION max_recursive_iterations = 4294967295".to_owned()

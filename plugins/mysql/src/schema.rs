@@ -33,7 +33,7 @@ const KEYS: &str = "SELECT CONCAT_WS(CHAR(31), c.constraint_type, c.table_name, 
 
 /// Index columns in order, for indexes that do not back a primary key or unique constraint.
 const INDEXES: &str = "SELECT CONCAT_WS(CHAR(31), s.table_name, s.index_name, \
-        IF(s.non_unique = 0, 'true', 'false'), s.index_type, s.column_name, \
+        IF(s.non_unique = 0, 'true', 'false'), s.index_type, COALESCE(s.column_name, '(expression)'), \
         IF(s.collation = 'D', ' DESC', ''), COALESCE(s.sub_part, '')) \
      FROM information_schema.statistics s \
      WHERE s.table_schema = DATABASE() AND NOT EXISTS ( \
@@ -53,11 +53,17 @@ const FOREIGN_KEYS: &str = "SELECT CONCAT_WS(CHAR(31), r.table_name, r.constrain
      WHERE r.constraint_schema = DATABASE() \
      ORDER BY r.table_name, r.constraint_name, k.ordinal_position";
 
+/// MySQL: check names are unique in a schema, and `check_constraints` has no table.
 const CHECKS: &str = "SELECT CONCAT_WS(CHAR(31), c.table_name, c.constraint_name, k.check_clause) \
      FROM information_schema.table_constraints c \
      JOIN information_schema.check_constraints k ON k.constraint_schema = c.constraint_schema \
       AND k.constraint_name = c.constraint_name \
      WHERE c.table_schema = DATABASE() AND c.constraint_type = 'CHECK'";
+
+/// MariaDB: check names are per table (its JSON checks are named after their column), and
+/// `check_constraints` says which table.
+const MARIADB_CHECKS: &str = "SELECT CONCAT_WS(CHAR(31), k.table_name, k.constraint_name, k.check_clause) \
+     FROM information_schema.check_constraints k WHERE k.constraint_schema = DATABASE()";
 
 const VIEWS: &str = "SELECT CONCAT_WS(CHAR(31), table_name, view_definition) \
      FROM information_schema.views WHERE table_schema = DATABASE()";
@@ -184,7 +190,16 @@ pub(crate) async fn snapshot(connection: &mut MySqlConnection) -> Result<Vec<Str
             key.on_update
         ));
     }
-    for row in rows(connection, CHECKS).await? {
+    let version: String = sqlx::query_scalar("SELECT VERSION()")
+        .fetch_one(&mut *connection)
+        .await
+        .map_err(from_sqlx)?;
+    let checks = if version.contains("MariaDB") {
+        MARIADB_CHECKS
+    } else {
+        CHECKS
+    };
+    for row in rows(connection, checks).await? {
         if let [table, name, clause] = &row[..] {
             lines.push(format!(
                 "check {table} name={name} expr=CHECK ({})",

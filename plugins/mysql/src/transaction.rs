@@ -52,11 +52,30 @@ impl Transaction for MySqlTransaction {
         self.transaction.rollback().await.map_err(from_sqlx)
     }
 
+    /// Runs a migration's script with no statement timeout: MySQL commits each DDL statement
+    /// by itself, so a statement the timeout killed would leave the schema half-migrated.
+    /// MariaDB's `max_statement_time` is saved and restored; MySQL's `max_execution_time`
+    /// covers SELECTs only, and setting MariaDB's variable there fails harmlessly.
     async fn execute_script(&mut self, sql: String) -> Result<()> {
-        sqlx::raw_sql(AssertSqlSafe(sql))
+        let unlimited = sqlx::raw_sql(AssertSqlSafe(
+            "SET @flowdb_statement_time = @@session.max_statement_time; \
+             SET SESSION max_statement_time = 0"
+                .to_owned(),
+        ))
+        .execute(&mut *self.transaction)
+        .await
+        .is_ok();
+        let ran = sqlx::raw_sql(AssertSqlSafe(sql))
             .execute(&mut *self.transaction)
             .await
-            .map_err(from_sqlx)?;
-        Ok(())
+            .map_err(from_sqlx);
+        if unlimited {
+            let _ = sqlx::raw_sql(AssertSqlSafe(
+                "SET SESSION max_statement_time = @flowdb_statement_time".to_owned(),
+            ))
+            .execute(&mut *self.transaction)
+            .await;
+        }
+        ran.map(|_| ())
     }
 }

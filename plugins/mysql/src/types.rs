@@ -26,10 +26,10 @@ use crate::error::{Error, ErrorExt as _, ErrorKind, Result};
 /// use flowdb_plugin_mysql::positional_placeholders;
 ///
 /// let (sql, order) = positional_placeholders(
-///     "select $2, '$1 it''s', \"$1\", `$3` -- $1\n, $1 /* $2 */ + $2",
+///     "select $2, '$1 it''s', \"$1\", `$3` -- $1\n, $1 /* $2 */ + $2, 5--$1",
 /// ).unwrap();
-/// assert_eq!(sql, "select ?, '$1 it''s', \"$1\", `$3` -- $1\n, ? /* $2 */ + ?");
-/// assert_eq!(order, vec![1, 0, 1]);
+/// assert_eq!(sql, "select ?, '$1 it''s', \"$1\", `$3` -- $1\n, ? /* $2 */ + ?, 5--?");
+/// assert_eq!(order, vec![1, 0, 1, 0]);
 /// ```
 pub fn positional_placeholders(sql: &str) -> Result<(String, Vec<usize>)> {
     let bytes = sql.as_bytes();
@@ -58,7 +58,13 @@ pub fn positional_placeholders(sql: &str) -> Result<(String, Vec<usize>)> {
                 }
                 index += 1;
             }
-            b'-' if bytes.get(index + 1) == Some(&b'-') => {
+            // MySQL reads `--` as a comment only before a space or control character
+            // (`5--1` is five minus minus one).
+            b'-' if bytes.get(index + 1) == Some(&b'-')
+                && bytes
+                    .get(index + 2)
+                    .is_none_or(|next| next.is_ascii_whitespace() || next.is_ascii_control()) =>
+            {
                 while index < bytes.len() && bytes[index] != b'\n' {
                     index += 1;
                 }
@@ -68,7 +74,12 @@ pub fn positional_placeholders(sql: &str) -> Result<(String, Vec<usize>)> {
                     index += 1;
                 }
             }
-            b'/' if bytes.get(index + 1) == Some(&b'*') => {
+            // A block comment, but not `/*! … */` or `/*M! … */`, which the server runs.
+            b'/' if bytes.get(index + 1) == Some(&b'*')
+                && bytes.get(index + 2) != Some(&b'!')
+                && !(bytes.get(index + 2) == Some(&b'M')
+                    && bytes.get(index + 3) == Some(&b'!')) =>
+            {
                 index += 2;
                 while index < bytes.len()
                     && !(bytes[index] == b'*' && bytes.get(index + 1) == Some(&b'/'))
@@ -77,7 +88,13 @@ pub fn positional_placeholders(sql: &str) -> Result<(String, Vec<usize>)> {
                 }
                 index += 2;
             }
-            b'$' if bytes.get(index + 1).is_some_and(u8::is_ascii_digit) => {
+            // Not inside a name: `$` is an identifier character (`x$1` is one name).
+            b'$' if bytes.get(index + 1).is_some_and(u8::is_ascii_digit)
+                && !(index > 0
+                    && (bytes[index - 1].is_ascii_alphanumeric()
+                        || matches!(bytes[index - 1], b'_' | b'$')
+                        || bytes[index - 1] >= 0x80)) =>
+            {
                 let start = index;
                 index += 1;
                 while index < bytes.len() && bytes[index].is_ascii_digit() {
@@ -176,6 +193,9 @@ enum ColumnReader {
     Json,
     Bytes,
     Timestamp,
+    Date,
+    Year,
+    Time,
     Null,
 }
 
@@ -183,9 +203,7 @@ impl ColumnReader {
     fn for_type(name: &str) -> ColumnReader {
         match name {
             "BOOLEAN" => ColumnReader::Bool,
-            "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "BIGINT" | "YEAR" => {
-                ColumnReader::Signed
-            }
+            "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "BIGINT" => ColumnReader::Signed,
             "TINYINT UNSIGNED" | "SMALLINT UNSIGNED" | "MEDIUMINT UNSIGNED" | "INT UNSIGNED"
             | "BIGINT UNSIGNED" | "BIT" => ColumnReader::Unsigned,
             "FLOAT" => ColumnReader::Float32,
@@ -195,6 +213,9 @@ impl ColumnReader {
             "BLOB" | "TINYBLOB" | "MEDIUMBLOB" | "LONGBLOB" | "BINARY" | "VARBINARY"
             | "GEOMETRY" => ColumnReader::Bytes,
             "DATETIME" | "TIMESTAMP" => ColumnReader::Timestamp,
+            "DATE" => ColumnReader::Date,
+            "YEAR" => ColumnReader::Year,
+            "TIME" => ColumnReader::Time,
             "NULL" => ColumnReader::Null,
             _ => ColumnReader::Text,
         }
@@ -223,19 +244,49 @@ impl ColumnReader {
                 Value::Float64(f64::from(row.try_get::<f32, _>(index).map_err(decode)?))
             }
             ColumnReader::Float64 => Value::Float64(row.try_get::<f64, _>(index).map_err(decode)?),
-            // A DECIMAL arrives as text: an integral one (`count` of a sum, `? + 1`) reads as an
-            // integer, another as a float.
+            // A DECIMAL arrives as text: an integral one (`count` of a sum, `? + 1`) that fits
+            // reads as an integer, a fraction as a float, and an integer too large for 64 bits
+            // stays text rather than losing digits.
             ColumnReader::Decimal => {
                 let text = row.try_get_unchecked::<String, _>(index).map_err(decode)?;
-                match text.parse::<i64>() {
-                    Ok(number) => Value::Int64(number),
-                    Err(_) => Value::Float64(text.parse::<f64>().map_err(|err| {
+                if let Ok(number) = text.parse::<i64>() {
+                    Value::Int64(number)
+                } else if text.contains(['.', 'e', 'E']) {
+                    Value::Float64(text.parse::<f64>().map_err(|err| {
                         Error::new(
                             ErrorKind::DECODE,
                             format!("column {index}: decimal `{text}`: {err}"),
                         )
-                    })?),
+                    })?)
+                } else {
+                    Value::Text(text.into())
                 }
+            }
+            ColumnReader::Date => {
+                let date = row.try_get::<chrono::NaiveDate, _>(index).map_err(decode)?;
+                Value::Timestamp(
+                    date.and_time(chrono::NaiveTime::MIN)
+                        .and_utc()
+                        .timestamp_micros(),
+                )
+            }
+            ColumnReader::Year => {
+                Value::Int64(i64::from(row.try_get::<u16, _>(index).map_err(decode)?))
+            }
+            // A TIME is a length of time (it may pass 24 hours or be negative): an interval.
+            ColumnReader::Time => {
+                let time = row
+                    .try_get::<sqlx::mysql::types::MySqlTime, _>(index)
+                    .map_err(decode)?;
+                let micros = ((i64::from(time.hours()) * 60 + i64::from(time.minutes())) * 60
+                    + i64::from(time.seconds()))
+                    * 1_000_000
+                    + i64::from(time.microseconds());
+                Value::Interval(if time.sign().is_negative() {
+                    -micros
+                } else {
+                    micros
+                })
             }
             ColumnReader::Text => Value::Text(
                 row.try_get_unchecked::<String, _>(index)
@@ -318,4 +369,24 @@ where
         rows_affected: affected.max(returned),
         rows: row_set(rows)?,
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::positional_placeholders;
+
+    #[test]
+    fn placeholders_in_names_and_executable_comments() {
+        // `$` is part of a name; `/*! … */` is code the server runs.
+        let (sql, order) =
+            positional_placeholders("select x$1, $2 /*! + $1 */ /*M! - $2 */ /* $3 */").unwrap();
+        assert_eq!(sql, "select x$1, ? /*! + ? */ /*M! - ? */ /* $3 */");
+        assert_eq!(order, vec![1, 0, 1]);
+        // A backslash escapes the quote in a literal.
+        let (sql, order) = positional_placeholders(r"select 'it\'s $1', $1").unwrap();
+        assert_eq!(sql, r"select 'it\'s $1', ?");
+        assert_eq!(order, vec![0]);
+        assert!(positional_placeholders("select $0").is_err());
+    }
 }
