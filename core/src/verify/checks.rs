@@ -1378,6 +1378,12 @@ async fn locks_immediate_transactions(context: &Context) -> Outcome {
     let db = db(context)?;
     let first = db.session().await.or_say("connect")?;
     let second = db.session().await.or_say("connect a second session")?;
+    // Two connections open before the lock is taken, so that the check measures the lock,
+    // not the opening of a connection under it.
+    let warm_first = first.begin_transaction(false).await.or_say("begin")?;
+    let warm_second = second.begin_transaction(false).await.or_say("begin")?;
+    warm_first.rollback().await.or_say("rollback")?;
+    warm_second.rollback().await.or_say("rollback")?;
     let holder = first
         .begin_transaction(true)
         .await

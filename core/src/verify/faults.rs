@@ -96,7 +96,16 @@ async fn connect_with_fault(
 
 pub(crate) async fn panics_contained(context: &Context) -> Result<String, String> {
     let db = super::checks::db(context)?;
-    let url = db.config().url().to_owned();
+    // A copy of a file dialect's library is a second copy of its database engine in this
+    // process: it must not open the file the plugin has open (SQLite's POSIX locks are per
+    // process, and one copy closing the file drops the other's; the plugin's next connection
+    // then failed with SQLITE_IOERR_SHORT_READ). It gets a file of its own.
+    let url = if context.declares("file") {
+        crate::url::scratch_url_in(db.config().url(), true, "panics", context.work_dir.path())
+            .map_err(|err| err.to_string())?
+    } else {
+        db.config().url().to_owned()
+    };
     let mut seen = Vec::new();
     for fault in ["panic", "panic-in-future"] {
         let copy = private_copy(context, fault)?;
