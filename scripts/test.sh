@@ -38,12 +38,13 @@ fi
 
 cargo test --workspace --no-fail-fast "$@"
 
-# The conformance suite through the command a plugin author runs, on both first-party dialects,
+# The conformance suite through the command a plugin author runs, on the three dialects,
 # printing each one's feature table (core/tests/verify.rs asserts the details).
 verify_dir="$(mktemp -d)"
 trap 'rm -rf "$verify_dir"' EXIT
 target/debug/flowdb plugins verify sqlite --url "sqlite+aiosqlite:///$verify_dir/verify.db"
 target/debug/flowdb plugins verify postgresql --url "$FLOWDB_TEST_POSTGRES_URL"
+target/debug/flowdb plugins verify mysql --url "$FLOWDB_TEST_MYSQL_URL"
 
 # A plugin crate from `flowdb plugins new`, built outside the workspace, loads and passes the
 # load checks.

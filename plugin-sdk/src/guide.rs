@@ -40,9 +40,10 @@
 //! numbers its placeholders `$1`, `$2`, … (`$n` is `params[n - 1]`, and may appear twice) and
 //! quotes identifiers with double quotes: a database that spells them otherwise rewrites them
 //! (MySQL: `?` placeholders, and `ANSI_QUOTES` in the session). Typed reads
-//! (`Select::<Model>`) are written by sea-query's PostgreSQL builder and also spell out
-//! `NULLS FIRST`/`NULLS LAST` in their sorts, which MySQL does not accept yet: a dialect
-//! without it cannot serve sorted typed reads today.
+//! (`Select::<Model>`) are written by sea-query's PostgreSQL builder; their sorts spell out
+//! `NULLS FIRST`/`NULLS LAST` unless tier 2 says the dialect has no such clause
+//! ([`SqlDialect::NULLS_ORDERING`](crate::queries::SqlDialect::NULLS_ORDERING)), when they sort
+//! on `column IS NULL` first instead.
 //!
 //! Values cross as [`abi::Value`](crate::abi::Value): map each kind to a column type the
 //! dialect has and back (a UUID may be text, a timestamp is microseconds since the epoch in
@@ -82,10 +83,17 @@
 //! [`Dialect::query_components`](crate::Dialect::query_components): the SDK writes every
 //! standard component (inserts and upserts, the flow-run filter, state changes, history) from
 //! the dialect's pieces — JSON helpers, date arithmetic, `FOR UPDATE [SKIP LOCKED]`, list
-//! expansion — and the dialect's SQL templates (`Templates`, embedded by
+//! expansion, the clause that settles an insert's conflict
+//! ([`on_conflict`](crate::queries::SqlDialect::on_conflict)) — and the dialect's SQL templates (`Templates`, embedded by
 //! `flowdb_plugin_build::embed_templates`) for the worker polls and the run graph. An operator
 //! may override a template from a directory (`sql_template_dir`); the SDK checks the override
-//! against the database when a pool opens.
+//! against the database when a pool opens. Two constants tell the host how the database
+//! behaves: [`NULLS_ORDERING`](crate::queries::SqlDialect::NULLS_ORDERING) and
+//! [`DEFERRED_FOREIGN_KEYS`](crate::queries::SqlDialect::DEFERRED_FOREIGN_KEYS) (false where
+//! each row's foreign keys are checked as it is written, as in MySQL: the host then inserts a
+//! run and its first state in three steps). `plugins/mysql` is a dialect written this way from
+//! the SDK alone: its `queries.rs` and `sql/mysql` are the pieces for a database that shares
+//! little of PostgreSQL's syntax.
 //!
 //! ## 7. What the host sends, and which commands need which tier
 //!

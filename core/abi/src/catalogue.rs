@@ -100,6 +100,18 @@ pub const USES_JSON_STRINGS: &str = "uses_json_strings";
 /// `get_max_query_parameters`: 32,767 on PostgreSQL, 999 on SQLite): an integer.
 pub const MAX_BIND_PARAMETERS: &str = "max_bind_parameters";
 
+/// The dialect's property saying whether it accepts `NULLS FIRST` / `NULLS LAST` in an
+/// `ORDER BY` (PostgreSQL and SQLite do, MySQL does not): a boolean, true when absent. Where
+/// it is false, the host spells the same order as a sort on `column IS NULL` first.
+pub const NULLS_ORDERING: &str = "nulls_ordering";
+
+/// The dialect's property saying whether a unit of independent writes may insert rows that
+/// reference each other in any order, foreign keys being checked when it ends (PostgreSQL's
+/// deferred constraints, SQLite's): a boolean, true when absent. Where it is false (MySQL
+/// checks each row as it is written), the host inserts such rows as Prefect does: the runs
+/// first, pointing at no state, then their states, then the runs pointed at them.
+pub const DEFERRED_FOREIGN_KEYS: &str = "deferred_foreign_keys";
+
 /// `insert`: Prefect's `insert(model)` with its `on_conflict_do_nothing/do_update`.
 ///
 /// A [`ComponentKind::TEMPLATE`]: the caller binds `row_count` rows of `columns` values,

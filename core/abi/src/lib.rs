@@ -75,7 +75,9 @@ pub const ABI_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// opened, with the SDK version to rebuild against.
 ///
 /// History: 0.2.0 — typed components, the tier-2 contract of issue 7; 0.2.1 — the standard
-/// fragments `for_update`, `in_list`, `json_has_all` and `json_has_any`.
+/// fragments `for_update`, `in_list`, `json_has_all` and `json_has_any`; 0.2.2 — the
+/// properties `nulls_ordering` and `deferred_foreign_keys`, and `insert`'s conflict clause
+/// written by the dialect.
 ///
 /// ```
 /// let parts: Vec<u64> = flowdb_abi::CONTRACT_VERSION
@@ -84,4 +86,4 @@ pub const ABI_VERSION: &str = env!("CARGO_PKG_VERSION");
 ///     .collect();
 /// assert_eq!(parts.len(), 3, "major.minor.patch");
 /// ```
-pub const CONTRACT_VERSION: &str = "0.2.1";
+pub const CONTRACT_VERSION: &str = "0.2.2";

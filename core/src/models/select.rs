@@ -30,7 +30,8 @@
 //!
 //! Rules that make both dialects give the same answer:
 //! - NULLs sort last ascending and first descending (PostgreSQL's default), written out as
-//!   `NULLS LAST`/`NULLS FIRST` so SQLite does the same; the primary key breaks ties, so
+//!   `NULLS LAST`/`NULLS FIRST` so SQLite does the same (and as a sort on `column IS NULL`
+//!   first where the dialect has no such clause: MySQL); the primary key breaks ties, so
 //!   paging with `limit`/`offset` is stable.
 //! - `eq(None)` means `IS NULL` and `ne(None)` `IS NOT NULL`, as in SQLAlchemy; an empty
 //!   `is_in` matches nothing and an empty `is_not_in` excludes nothing, as Prefect's `_any`
@@ -718,12 +719,12 @@ impl<M: Model> Select<M> {
             select.and_where(condition);
         }
         for sort in &self.sorts {
-            let (order, nulls) = if sort.descending {
-                (Order::Desc, NullOrdering::First)
+            let order = if sort.descending {
+                Order::Desc
             } else {
-                (Order::Asc, NullOrdering::Last)
+                Order::Asc
             };
-            select.order_by_with_nulls(sort.column, order, nulls);
+            order_nulls_as_postgresql(&mut select, queries, table.columns, sort.column, order);
         }
         for key in table.primary_key {
             if !self.sorts.iter().any(|sort| sort.column == *key) {
@@ -777,9 +778,8 @@ impl<M: Model> Select<M> {
             select.and_where(condition);
         }
         if let Some(column) = by {
-            select
-                .group_by_col(column)
-                .order_by_with_nulls(column, Order::Asc, NullOrdering::Last);
+            select.group_by_col(column);
+            order_nulls_as_postgresql(&mut select, queries, M::TABLE.columns, column, Order::Asc);
         }
         binder.finish(select.build(PostgresQueryBuilder))
     }
@@ -870,4 +870,34 @@ impl<M: Model> Select<M> {
         let built = self.build_select(db.queries())?;
         Ok((built.sql, built.params))
     }
+}
+
+/// Sorts by `column` with NULLs last ascending and first descending (PostgreSQL's default), on
+/// every dialect: spelled `NULLS LAST`/`NULLS FIRST` where the dialect accepts it, else as a
+/// sort on `column IS NULL` first (MySQL, whose NULLs sort first ascending), which a column
+/// that holds no NULLs does without.
+fn order_nulls_as_postgresql(
+    select: &mut sea_query::SelectStatement,
+    queries: &QueryComponents,
+    columns: &[crate::models::ColumnMeta],
+    column: &'static str,
+    order: Order,
+) {
+    let nulls = if matches!(order, Order::Desc) {
+        NullOrdering::First
+    } else {
+        NullOrdering::Last
+    };
+    if queries.nulls_ordering() {
+        select.order_by_with_nulls(column, order, nulls);
+        return;
+    }
+    let nullable = columns
+        .iter()
+        .find(|meta| meta.name == column)
+        .is_none_or(|meta| meta.nullable);
+    if nullable {
+        select.order_by_expr(Expr::col(column).is_null(), order.clone());
+    }
+    select.order_by(column, order);
 }

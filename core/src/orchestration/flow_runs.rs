@@ -272,7 +272,7 @@ impl DbInterface {
         let queries = self.queries();
         let database = self.database().await?;
         let keyed = runs.iter().any(|run| run.idempotency_key.is_some());
-        if !keyed {
+        if !keyed && queries.deferred_foreign_keys() {
             // No run can conflict, so each run can point at its state as it is inserted: the
             // runs and their states go in as independent writes, one crossing into the plugin
             // (and on PostgreSQL one statement, one round trip), with no UPDATE afterwards —
@@ -284,8 +284,9 @@ impl DbInterface {
             database.run_independent_writes(statements).await?;
             return Ok(runs.iter().map(|run| run.id).collect());
         }
-        // Some runs may conflict on their idempotency key: learn which were inserted before
-        // inserting their states (so the runs go in pointing at none), in one transaction.
+        // Some runs may conflict on their idempotency key, or the dialect checks each row's
+        // foreign keys as it is written: learn which runs were inserted before inserting their
+        // states (so the runs go in pointing at none), in one transaction.
         for run in &mut runs {
             run.state_id = None;
         }

@@ -132,6 +132,25 @@ impl QueryComponents {
         )
     }
 
+    /// Whether `ORDER BY` accepts `NULLS FIRST` / `NULLS LAST`; true when the plugin does not
+    /// say (every dialect before contract 0.2.2 did).
+    pub fn nulls_ordering(&self) -> bool {
+        !matches!(
+            self.properties.get(flowdb_abi::catalogue::NULLS_ORDERING),
+            Some(Value::Bool(false))
+        )
+    }
+
+    /// Whether independent writes may insert rows that reference each other in any order;
+    /// true when the plugin does not say (every dialect before contract 0.2.2 did).
+    pub fn deferred_foreign_keys(&self) -> bool {
+        !matches!(
+            self.properties
+                .get(flowdb_abi::catalogue::DEFERRED_FOREIGN_KEYS),
+            Some(Value::Bool(false))
+        )
+    }
+
     /// The most bind parameters one statement may carry (Prefect's
     /// `get_max_query_parameters`); 999, SQLite's, when the plugin does not say.
     pub fn max_bind_parameters(&self) -> usize {

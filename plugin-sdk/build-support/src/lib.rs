@@ -42,7 +42,7 @@ pub fn write_manifest(template: &str) {
 /// (`flowdb_abi::CONTRACT_VERSION`; a build script cannot depend on the contract crate cheaply,
 /// so it is written here too, and core's tests check that the manifests cargo builds carry the
 /// contract's own value).
-pub const CONTRACT_VERSION: &str = "0.2.1";
+pub const CONTRACT_VERSION: &str = "0.2.2";
 
 fn try_write_manifest(template_path: &Path) -> Result<(), String> {
     let out_dir = PathBuf::from(env("OUT_DIR")?);

@@ -492,12 +492,11 @@ fn run_assignments<D: SqlDialect + ?Sized>(dialect: &D, run: &str) -> String {
     // parameter and refuses a statement that implies two.
     let state_type = dialect.cast_text(":state_type", "state_type");
     let proposed_final = format!("{state_type} IN ({TERMINAL})");
+    // The run's own state columns are assigned last: MySQL assigns left to right and lets a
+    // later assignment see an earlier one's new value, and every CASE here reads the run's
+    // state as it was before the change.
     format!(
-        "state_id = :state_id, \
-         state_type = {state_type}, \
-         state_name = {state_name}, \
-         state_timestamp = :state_timestamp, \
-         updated = :now, \
+        "updated = :now, \
          start_time = CASE WHEN ({state_type} = 'RUNNING' OR {proposed_final}) AND {run}.start_time IS NULL \
                       THEN :state_timestamp ELSE {run}.start_time END, \
          end_time = CASE WHEN {proposed_final} AND {run}.end_time IS NULL THEN :state_timestamp \
@@ -511,7 +510,11 @@ fn run_assignments<D: SqlDialect + ?Sized>(dialect: &D, run: &str) -> String {
          next_scheduled_start_time = CASE WHEN {state_type} = 'SCHEDULED' THEN :scheduled_time \
                     WHEN {run}.state_type = 'SCHEDULED' THEN NULL \
                     ELSE {run}.next_scheduled_start_time END, \
-         run_count = CASE WHEN {state_type} = 'RUNNING' THEN {run}.run_count + 1 ELSE {run}.run_count END",
+         run_count = CASE WHEN {state_type} = 'RUNNING' THEN {run}.run_count + 1 ELSE {run}.run_count END, \
+         state_id = :state_id, \
+         state_type = {state_type}, \
+         state_name = {state_name}, \
+         state_timestamp = :state_timestamp",
         state_name = dialect.cast_text(":state_name", "varchar"),
         elapsed = dialect.interval_add_elapsed_exact(
             &format!("{run}.total_run_time"),

@@ -28,6 +28,14 @@ pub trait SqlDialect: Send + Sync + 'static {
     const MAX_BIND_PARAMETERS: i64;
     /// Whether aggregated JSON comes back as text (Prefect's `uses_json_strings`).
     const USES_JSON_STRINGS: bool;
+    /// Whether `ORDER BY` accepts `NULLS FIRST` / `NULLS LAST` (the host's typed sorts spell
+    /// them out where it does). PostgreSQL and SQLite do; MySQL does not.
+    const NULLS_ORDERING: bool = true;
+    /// Whether a unit of independent writes may insert rows that reference each other in any
+    /// order, the foreign keys being checked when the unit ends (PostgreSQL, SQLite). MySQL
+    /// checks each row as it is written, so the host inserts runs and their first states in
+    /// three steps there.
+    const DEFERRED_FOREIGN_KEYS: bool = true;
 
     /// The dialect's SQL templates. The standard components render these names:
     /// `get-runs-from-worker-queues.sql.jinja`, `get-runs-from-work-queues.sql.jinja`,
@@ -143,6 +151,63 @@ pub trait SqlDialect: Send + Sync + 'static {
     /// default compares the text `[]`, which suits dialects that store JSON as text.
     fn json_equals_empty_array(&self, document: &str, equal: bool) -> String {
         format!("{document} {} '[]'", if equal { "=" } else { "!=" })
+    }
+
+    /// The clause after an `INSERT`'s rows that settles a conflict on the unique columns
+    /// `conflict`: keep the stored row (`update` is `None`), or overwrite its columns `update`
+    /// with the new row's. Both lists hold quoted identifiers, neither is empty. The default is
+    /// SQL's `ON CONFLICT … DO NOTHING` / `DO UPDATE SET c = excluded.c` (PostgreSQL, SQLite);
+    /// MySQL writes `ON DUPLICATE KEY UPDATE`.
+    ///
+    /// ```
+    /// use flowdb_plugin_sdk::queries::{SqlDialect, Templates};
+    /// # struct Mine(Templates);
+    /// # impl SqlDialect for Mine {
+    /// #     const NAME: &'static str = "mine";
+    /// #     const MAX_BIND_PARAMETERS: i64 = 999;
+    /// #     const USES_JSON_STRINGS: bool = true;
+    /// #     fn templates(&self) -> &Templates { &self.0 }
+    /// #     fn cast_to_json(&self, e: &str) -> String { e.into() }
+    /// #     fn json_arr_agg(&self, e: &str) -> String { e.into() }
+    /// #     fn build_json_object(&self, _: &[(&str, &str)]) -> String { String::new() }
+    /// #     fn json_extract_text(&self, d: &str, _: &str) -> String { d.into() }
+    /// #     fn in_list(&self, e: &str, _: &str) -> String { e.into() }
+    /// #     fn json_array_has_all(&self, d: &str, _: &str) -> String { d.into() }
+    /// #     fn json_array_has_any(&self, d: &str, _: &str) -> String { d.into() }
+    /// #     fn greatest(&self, a: &str, _: &str) -> String { a.into() }
+    /// #     fn date_add(&self, d: &str, _: &str) -> String { d.into() }
+    /// #     fn interval_add(&self, i: &str, _: &str) -> String { i.into() }
+    /// #     fn date_diff(&self, d: &str, _: &str) -> String { d.into() }
+    /// #     fn date_diff_seconds(&self, d: &str, _: &str) -> String { d.into() }
+    /// #     fn interval_epoch(&self, i: &str) -> String { i.into() }
+    /// #     fn zero_interval(&self) -> &'static str { "0" }
+    /// #     fn ilike_contains(&self, e: &str, _: &str) -> String { e.into() }
+    /// #     fn for_update(&self, _: bool) -> &'static str { "" }
+    /// #     fn bucket_index(&self, t: &str, _: &str, _: i64) -> String { t.into() }
+    /// # }
+    /// # let mine = Mine(Templates::new(&[], None).unwrap());
+    /// let key = vec!["\"name\"".to_owned()];
+    /// assert_eq!(mine.on_conflict(&key, None), " ON CONFLICT (\"name\") DO NOTHING");
+    /// assert_eq!(
+    ///     mine.on_conflict(&key, Some(&["\"tags\"".to_owned()])),
+    ///     " ON CONFLICT (\"name\") DO UPDATE SET \"tags\" = excluded.\"tags\""
+    /// );
+    /// ```
+    fn on_conflict(&self, conflict: &[String], update: Option<&[String]>) -> String {
+        let target = conflict.join(", ");
+        match update {
+            None => format!(" ON CONFLICT ({target}) DO NOTHING"),
+            Some(columns) => {
+                let assignments: Vec<String> = columns
+                    .iter()
+                    .map(|column| format!("{column} = excluded.{column}"))
+                    .collect();
+                format!(
+                    " ON CONFLICT ({target}) DO UPDATE SET {}",
+                    assignments.join(", ")
+                )
+            }
+        }
     }
 
     /// The `LIMIT` that limits nothing, for an `OFFSET` without a limit. The default is
@@ -338,9 +403,8 @@ impl<D: SqlDialect> StandardQueries<D> {
                 .iter()
                 .map(|column| quote_identifier(column))
                 .collect::<Result<Vec<_>>>()?;
-            sql.push_str(&format!(" ON CONFLICT ({})", target.join(", ")));
-            match on_conflict {
-                "do_nothing" => sql.push_str(" DO NOTHING"),
+            let update = match on_conflict {
+                "do_nothing" => None,
                 "do_update" => {
                     let update: Vec<String> = match args.text_list("update_columns")? {
                         Some(given) => given.iter().map(|column| (*column).to_owned()).collect(),
@@ -350,18 +414,12 @@ impl<D: SqlDialect> StandardQueries<D> {
                             .map(|column| (*column).to_owned())
                             .collect(),
                     };
-                    if update.is_empty() {
-                        sql.push_str(" DO NOTHING");
-                    } else {
-                        let assignments = update
-                            .iter()
-                            .map(|column| {
-                                let quoted = quote_identifier(column)?;
-                                Ok(format!("{quoted} = excluded.{quoted}"))
-                            })
-                            .collect::<Result<Vec<_>>>()?;
-                        sql.push_str(&format!(" DO UPDATE SET {}", assignments.join(", ")));
-                    }
+                    let quoted = update
+                        .iter()
+                        .map(|column| quote_identifier(column))
+                        .collect::<Result<Vec<_>>>()?;
+                    // Nothing to overwrite: the stored row stays as it is.
+                    Some(quoted).filter(|quoted| !quoted.is_empty())
                 }
                 other => {
                     return Err(args.invalid(
@@ -369,7 +427,11 @@ impl<D: SqlDialect> StandardQueries<D> {
                         format!("must be error, do_nothing or do_update, got `{other}`"),
                     ));
                 }
+            };
+            if target.is_empty() {
+                return Err(args.invalid("conflict_columns", "is empty"));
             }
+            sql.push_str(&self.dialect.on_conflict(&target, update.as_deref()));
         }
         if let Some(returning) = args
             .text_list("returning")?
@@ -539,8 +601,7 @@ fn sample_value(kind: ValueKind) -> Value {
 
 const CONFIGURATION_READ: &str = "SELECT key, value FROM configuration WHERE key = :key";
 const CONFIGURATION_WRITE: &str = "INSERT INTO configuration (id, created, updated, key, value) \
-     VALUES (:id, :now, :now, :key, :value) \
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated = excluded.updated";
+     VALUES (:id, :now, :now, :key, :value)";
 const CONFIGURATION_DELETE: &str = "DELETE FROM configuration WHERE key = :key";
 
 impl<D: SqlDialect> DialectQueries for StandardQueries<D> {
@@ -564,6 +625,14 @@ impl<D: SqlDialect> DialectQueries for StandardQueries<D> {
             (
                 catalogue::MAX_BIND_PARAMETERS.to_owned(),
                 Value::Int64(D::MAX_BIND_PARAMETERS),
+            ),
+            (
+                catalogue::NULLS_ORDERING.to_owned(),
+                Value::Bool(D::NULLS_ORDERING),
+            ),
+            (
+                catalogue::DEFERRED_FOREIGN_KEYS.to_owned(),
+                Value::Bool(D::DEFERRED_FOREIGN_KEYS),
             ),
         ]
     }
@@ -654,10 +723,19 @@ impl<D: SqlDialect> DialectQueries for StandardQueries<D> {
             "get_scheduled_flow_runs_from_work_queues" => self.work_queue_poll(args),
             "get_scheduled_flow_runs_from_work_pool" => self.worker_poll(args),
             "read_configuration_value" => self.named_query(CONFIGURATION_READ, args),
-            "write_configuration_value" => Ok(write(
-                vec![named(CONFIGURATION_WRITE)?.bind(|name| args.get(name).cloned())?],
-                false,
-            )),
+            "write_configuration_value" => {
+                let sql = format!(
+                    "{CONFIGURATION_WRITE}{}",
+                    dialect.on_conflict(
+                        &["\"key\"".to_owned()],
+                        Some(&["\"value\"".to_owned(), "\"updated\"".to_owned()])
+                    )
+                );
+                Ok(write(
+                    vec![named(&sql)?.bind(|name| args.get(name).cloned())?],
+                    false,
+                ))
+            }
             "delete_configuration_value" => Ok(write(
                 vec![named(CONFIGURATION_DELETE)?.bind(|name| args.get(name).cloned())?],
                 false,

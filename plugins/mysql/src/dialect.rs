@@ -48,6 +48,7 @@ impl Dialect for MySqlDialect {
         "create-database",
         "drop-database",
         "statement-timeout",
+        "skip-locked",
     ];
 
     type Pool = MySqlPoolHandle;
@@ -112,6 +113,12 @@ impl Dialect for MySqlDialect {
             Ok(Ok(connection)) => drop(connection),
         }
         Ok(MySqlPoolHandle::new(pool, max))
+    }
+
+    fn query_components(
+        options: &ConnectOptions,
+    ) -> Result<Box<dyn flowdb_plugin_sdk::DialectQueries>> {
+        crate::queries::query_components(options)
     }
 
     fn orm_configuration() -> Box<dyn flowdb_plugin_sdk::DialectOrm> {

@@ -1,12 +1,12 @@
 //! The MariaDB/MySQL dialect plugin of flowdb, written against `flowdb-plugin-sdk` alone, the
 //! way a third party writes one (its `Cargo.toml` names no other crate of flowdb's).
 //!
-//! Tiers 1 and 3 so far: pools and transactions through sqlx, statements in the contract's `$n`
+//! All three tiers: pools and transactions through sqlx, statements in the contract's `$n`
 //! placeholders rewritten to MySQL's `?`, sessions set up so that the contract's portable SQL
 //! means the same as on PostgreSQL (ANSI quotes, `||` concatenation, UTC, READ COMMITTED), and
 //! servers too old for `SKIP LOCKED` refused at connect; Prefect's schema in MySQL's types
-//! (`migrations/mysql`) and a schema snapshot from `information_schema`. Its query components
-//! (tier 2) are still to come, and `flowdb plugins verify` says so.
+//! (`migrations/mysql`) and a schema snapshot from `information_schema`; the standard query
+//! components in MySQL's SQL, with its own templates (`sql/mysql`).
 #![forbid(unsafe_code)]
 
 mod dialect;
@@ -14,6 +14,7 @@ mod error;
 mod migrate;
 mod options;
 mod pool;
+mod queries;
 mod schema;
 mod transaction;
 mod types;
@@ -22,6 +23,7 @@ pub use crate::dialect::MySqlDialect;
 pub use crate::migrate::MySqlOrm;
 pub use crate::options::{ServerVersion, check_server_version};
 pub use crate::pool::MySqlPoolHandle;
+pub use crate::queries::MySqlQueries;
 pub use crate::transaction::MySqlTransaction;
 pub use crate::types::positional_placeholders;
 

@@ -161,10 +161,20 @@ pub fn check_server_version(version: &str) -> Result<ServerVersion> {
 /// settings' statement timeout (MariaDB's `max_statement_time` in seconds, for every
 /// statement; MySQL's `max_execution_time` in milliseconds, for SELECTs only).
 pub(crate) fn session_statements(server: ServerVersion, timeout_ms: Option<u64>) -> Vec<String> {
+    // MariaDB's SIMULTANEOUS_ASSIGNMENT makes an UPDATE's assignments all read the row as it
+    // was, as in standard SQL (MySQL has no such mode: the SDK orders its assignments so that
+    // none reads a column assigned before it).
+    let modes = if server.mariadb {
+        "',ANSI_QUOTES,SIMULTANEOUS_ASSIGNMENT'"
+    } else {
+        "',ANSI_QUOTES'"
+    };
     let mut statements = vec![
         // Without NO_BACKSLASH_ESCAPES: the placeholder rewrite reads `\'` in a literal as an
         // escaped quote, as the server then does.
-        "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(CONCAT(@@sql_mode, ',ANSI_QUOTES'), 'NO_BACKSLASH_ESCAPES', ''), ',,', ','))".to_owned(),
+        format!(
+            "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(CONCAT(@@sql_mode, {modes}), 'NO_BACKSLASH_ESCAPES', ''), ',,', ','))"
+        ),
         "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED".to_owned(),
         if server.mariadb {
             "SET SESSION max_recursive_iterations = 4294967295".to_owned()
