@@ -1,6 +1,7 @@
 //! A differential property test of the orchestration hot path: proptest generates work pools,
 //! queues, deployments, flow runs in every state, task runs and artifacts, then a sequence of
-//! hot-path operations; SQLite and PostgreSQL get the same inputs, and every answer must agree.
+//! hot-path operations; SQLite and PostgreSQL get the same inputs, and every answer must agree;
+//! so do SQLite and MySQL (the mysql dialect on MariaDB), in a second test of the same cases.
 //! The two polls are also checked against Prefect 3.9.1's semantics worked out in Rust, and a
 //! configuration value must read back as it was written: a bug both dialects share is no
 //! disagreement.
@@ -33,7 +34,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use common::{interface, temp_dir, with_postgres_database};
+use common::{interface, temp_dir, with_mysql_database, with_postgres_database};
 use flowdb::models::{
     Artifact, ArtifactCollection, Deployment, Flow, FlowRun, FlowRunState, StateDetails, StateType,
     TaskRun, TaskRunPolicy, WorkPool, WorkQueue,
@@ -2401,8 +2402,8 @@ async fn observe(db: &DbInterface, scenario: &Scenario, fixture: &Fixture) -> Ve
 // ---------------------------------------------------------------------------------------------
 // Comparing.
 
-fn first_difference<T: Debug + PartialEq>(sqlite: &[T], postgres: &[T]) -> String {
-    difference(["SQLite", "PostgreSQL"], sqlite, postgres)
+fn first_difference<T: Debug + PartialEq>(other: &str, sqlite: &[T], postgres: &[T]) -> String {
+    difference(["SQLite", other], sqlite, postgres)
 }
 
 fn difference<T: Debug + PartialEq>([left, right]: [&str; 2], a: &[T], b: &[T]) -> String {
@@ -2429,7 +2430,11 @@ fn sums_agree(sqlite: f64, postgres: f64, runs: i64) -> bool {
     gap >= -0.001 * runs - 1e-9 && gap < runs + 0.001 * runs
 }
 
-fn histories_agree(sqlite: &[IntervalView], postgres: &[IntervalView]) -> Result<(), String> {
+fn histories_agree(
+    other: &str,
+    sqlite: &[IntervalView],
+    postgres: &[IntervalView],
+) -> Result<(), String> {
     let shape = |intervals: &[IntervalView]| -> Vec<_> {
         intervals
             .iter()
@@ -2448,7 +2453,7 @@ fn histories_agree(sqlite: &[IntervalView], postgres: &[IntervalView]) -> Result
     };
     let (a, b) = (shape(sqlite), shape(postgres));
     if a != b {
-        return Err(first_difference(&a, &b));
+        return Err(first_difference(other, &a, &b));
     }
     for (x, y) in sqlite.iter().zip(postgres) {
         for (s, p) in x.states.iter().zip(&y.states) {
@@ -2462,7 +2467,7 @@ fn histories_agree(sqlite: &[IntervalView], postgres: &[IntervalView]) -> Result
                 s.count_runs,
             ) {
                 return Err(format!(
-                    "sums differ in the interval from {}:\n  SQLite:     {s:?}\n  PostgreSQL: {p:?}",
+                    "sums differ in the interval from {}:\n  SQLite: {s:?}\n  {other}: {p:?}",
                     x.start
                 ));
             }
@@ -2471,28 +2476,35 @@ fn histories_agree(sqlite: &[IntervalView], postgres: &[IntervalView]) -> Result
     Ok(())
 }
 
-fn poll_difference(a: &PollView, b: &PollView) -> String {
+fn poll_difference(other: &str, a: &PollView, b: &PollView) -> String {
     if a.sort_keys != b.sort_keys {
         format!(
             "sort keys: {}",
-            first_difference(&a.sort_keys, &b.sort_keys)
+            first_difference(other, &a.sort_keys, &b.sort_keys)
         )
     } else {
-        format!("runs: {}", first_difference(&a.determined, &b.determined))
+        format!(
+            "runs: {}",
+            first_difference(other, &a.determined, &b.determined)
+        )
     }
 }
 
-fn observations_agree(sqlite: &Observation, postgres: &Observation) -> Result<(), String> {
+fn observations_agree(
+    other: &str,
+    sqlite: &Observation,
+    postgres: &Observation,
+) -> Result<(), String> {
     use Observation::*;
     match (sqlite, postgres) {
-        (History(Ok(a)), History(Ok(b))) => histories_agree(a, b),
+        (History(Ok(a)), History(Ok(b))) => histories_agree(other, a, b),
         _ if sqlite == postgres => Ok(()),
-        (Read(Ok(a)), Read(Ok(b))) => Err(first_difference(a, b)),
-        (Transitions(a), Transitions(b)) => Err(first_difference(a, b)),
+        (Read(Ok(a)), Read(Ok(b))) => Err(first_difference(other, a, b)),
+        (Transitions(a), Transitions(b)) => Err(first_difference(other, a, b)),
         (Rows { runs: a, states: x }, Rows { runs: b, states: y }) => Err(if a != b {
-            format!("runs: {}", first_difference(a, b))
+            format!("runs: {}", first_difference(other, a, b))
         } else {
-            format!("states: {}", first_difference(x, y))
+            format!("states: {}", first_difference(other, x, y))
         }),
         (WorkerPoll(Ok(a)), WorkerPoll(Ok(b))) if a.len() == b.len() => {
             let (position, (a, b)) = a
@@ -2501,18 +2513,16 @@ fn observations_agree(sqlite: &Observation, postgres: &Observation) -> Result<()
                 .enumerate()
                 .find(|(_, (a, b))| a != b)
                 .unwrap();
-            Err(format!("poll {position}: {}", poll_difference(a, b)))
+            Err(format!("poll {position}: {}", poll_difference(other, a, b)))
         }
-        (QueuePoll(Ok(a)), QueuePoll(Ok(b))) => Err(poll_difference(a, b)),
-        _ => Err(format!(
-            "\n  SQLite:     {sqlite:?}\n  PostgreSQL: {postgres:?}"
-        )),
+        (QueuePoll(Ok(a)), QueuePoll(Ok(b))) => Err(poll_difference(other, a, b)),
+        _ => Err(format!("\n  SQLite: {sqlite:?}\n  {other}: {postgres:?}")),
     }
 }
 
-fn compare(sqlite: &[Step], postgres: &[Step]) -> Result<(), String> {
+fn compare(other: &str, sqlite: &[Step], postgres: &[Step]) -> Result<(), String> {
     for (a, b) in sqlite.iter().zip(postgres) {
-        let unexpected = [("SQLite", a), ("PostgreSQL", b)].map(|(dialect, step)| {
+        let unexpected = [("SQLite", a), (other, b)].map(|(dialect, step)| {
             step.observation
                 .unexpected_failure()
                 .map(|failure| format!("\n  {dialect}: {}", failure.message))
@@ -2524,12 +2534,12 @@ fn compare(sqlite: &[Step], postgres: &[Step]) -> Result<(), String> {
                 unexpected.into_iter().flatten().collect::<String>()
             ));
         }
-        observations_agree(&a.observation, &b.observation)
+        observations_agree(other, &a.observation, &b.observation)
             .map_err(|difference| format!("the dialects disagree on {}: {difference}", a.what))?;
     }
     if sqlite.len() != postgres.len() {
         return Err(format!(
-            "{} steps on SQLite, {} on PostgreSQL",
+            "{} steps on SQLite, {} on {other}",
             sqlite.len(),
             postgres.len()
         ));
@@ -2546,7 +2556,8 @@ fn sqlite_url(path: &Path) -> String {
 
 /// Empties what a case filled, children first, so the next case starts from the migrated
 /// schema alone.
-async fn clear_postgres(db: &DbInterface) {
+/// Empties the server database between cases (PostgreSQL or MariaDB).
+async fn clear_server_database(db: &DbInterface) {
     let session = db.session().await.unwrap();
     for statement in [
         "DELETE FROM artifact_collection",
@@ -2572,7 +2583,9 @@ async fn clear_postgres(db: &DbInterface) {
 struct Databases {
     dir: PathBuf,
     sqlite_template: PathBuf,
-    postgres: Arc<DbInterface>,
+    /// The dialect compared with SQLite, on a server.
+    other: Arc<DbInterface>,
+    other_name: &'static str,
     cases: AtomicUsize,
 }
 
@@ -2582,17 +2595,17 @@ impl Databases {
         let file = self.dir.join(format!("case-{case}.db"));
         std::fs::copy(&self.sqlite_template, &file).unwrap();
         let sqlite = interface(&sqlite_url(&file));
-        clear_postgres(&self.postgres).await;
+        clear_server_database(&self.other).await;
         let fixture = Fixture::new(scenario);
-        let (on_sqlite, on_postgres) = tokio::join!(
+        let (on_sqlite, on_other) = tokio::join!(
             observe(&sqlite, scenario, &fixture),
-            observe(&self.postgres, scenario, &fixture)
+            observe(&self.other, scenario, &fixture)
         );
         sqlite.close().await;
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
         }
-        compare(&on_sqlite, &on_postgres)
+        compare(self.other_name, &on_sqlite, &on_other)
     }
 }
 
@@ -2630,49 +2643,57 @@ fn runner_config() -> (Config, u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_and_postgres_agree_on_every_hot_path_operation() {
-    let dir = temp_dir("differential");
+    with_postgres_database(|url| agree_with_sqlite(url, "PostgreSQL", "differential")).await;
+}
+
+/// The same cases on the mysql dialect (MariaDB), built from the SDK alone: the third dialect
+/// gives SQLite's answers too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_and_mysql_agree_on_every_hot_path_operation() {
+    with_mysql_database(|url| agree_with_sqlite(url, "MySQL", "differential-mysql")).await;
+}
+
+/// Runs the generated cases on SQLite and on the server database at `url`, comparing every
+/// answer.
+async fn agree_with_sqlite(url: String, other_name: &'static str, dir_name: &str) {
+    let dir = temp_dir(dir_name);
     let sqlite_template = dir.join("template.db");
     let template = interface(&sqlite_url(&sqlite_template));
     template.upgrade("head").await.unwrap();
     // Closing folds the write-ahead log into the file, which each case then copies.
     template.close().await;
-    let failure = std::sync::Mutex::new(None);
-    let (dir_ref, template_ref, failure_ref) = (&dir, &sqlite_template, &failure);
-    with_postgres_database(|url| async move {
-        let postgres = interface(&url);
-        postgres.upgrade("head").await.unwrap();
-        let databases = Databases {
-            dir: dir_ref.clone(),
-            sqlite_template: template_ref.clone(),
-            postgres,
-            cases: AtomicUsize::new(0),
-        };
-        let (config, seed) = runner_config();
-        let handle = tokio::runtime::Handle::current();
-        let outcome = tokio::task::block_in_place(|| {
-            TestRunner::new(config)
-                .run(&scenario(), |scenario| {
-                    handle
-                        .block_on(databases.run_case(&scenario))
-                        .map_err(TestCaseError::fail)
-                })
-                .map_err(|error| match error {
-                    TestError::Fail(reason, scenario) => format!(
-                        "{reason}\n\nthe smallest failing scenario found \
-                         (PROPTEST_RNG_SEED={seed} replays the run):\n{}",
-                        scenario.describe()
-                    ),
-                    TestError::Abort(reason) => {
-                        format!("proptest gave up (PROPTEST_RNG_SEED={seed}): {reason}")
-                    }
-                })
-        });
-        databases.postgres.close().await;
-        *failure_ref.lock().unwrap() = outcome.err();
-    })
-    .await;
+    let other = interface(&url);
+    other.upgrade("head").await.unwrap();
+    let databases = Databases {
+        dir: dir.clone(),
+        sqlite_template,
+        other,
+        other_name,
+        cases: AtomicUsize::new(0),
+    };
+    let (config, seed) = runner_config();
+    let handle = tokio::runtime::Handle::current();
+    let outcome = tokio::task::block_in_place(|| {
+        TestRunner::new(config)
+            .run(&scenario(), |scenario| {
+                handle
+                    .block_on(databases.run_case(&scenario))
+                    .map_err(TestCaseError::fail)
+            })
+            .map_err(|error| match error {
+                TestError::Fail(reason, scenario) => format!(
+                    "{reason}\n\nthe smallest failing scenario found \
+                     (PROPTEST_RNG_SEED={seed} replays the run):\n{}",
+                    scenario.describe()
+                ),
+                TestError::Abort(reason) => {
+                    format!("proptest gave up (PROPTEST_RNG_SEED={seed}): {reason}")
+                }
+            })
+    });
+    databases.other.close().await;
     let _ = std::fs::remove_dir_all(&dir);
-    if let Some(failure) = failure.into_inner().unwrap() {
+    if let Err(failure) = outcome {
         panic!("{failure}");
     }
 }

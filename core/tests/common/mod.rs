@@ -154,6 +154,31 @@ where
     F: FnOnce(String) -> Fut,
     Fut: Future<Output = ()>,
 {
+    with_scratch_database(&postgres_admin_url(), "PostgreSQL", test).await
+}
+
+/// The MariaDB server the mysql dialect's tests use: `FLOWDB_TEST_MYSQL_URL`
+/// (scripts/ensure-mariadb.sh), else the local default.
+pub fn mysql_admin_url() -> String {
+    std::env::var("FLOWDB_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+}
+
+/// Runs `test` against a new MariaDB/MySQL database that is dropped afterwards, even if the
+/// test panics.
+pub async fn with_mysql_database<F, Fut>(test: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    with_scratch_database(&mysql_admin_url(), "MariaDB", test).await
+}
+
+async fn with_scratch_database<F, Fut>(admin: &str, server: &str, test: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = ()>,
+{
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let name = format!(
         "flowdb_test_{}_{}_{}",
@@ -164,13 +189,10 @@ where
             .unwrap()
             .subsec_micros()
     );
-    let url = with_database(&postgres_admin_url(), &name);
+    let url = with_database(admin, &name);
     let db = interface(&url);
     db.create_database().await.unwrap_or_else(|err| {
-        panic!(
-            "cannot create a test database on {} (is PostgreSQL running?): {err}",
-            postgres_admin_url()
-        )
+        panic!("cannot create a test database on {admin} (is {server} running?): {err}")
     });
     let outcome = AssertUnwindSafe(test(url.clone())).catch_unwind().await;
     db.drop_database().await.unwrap();

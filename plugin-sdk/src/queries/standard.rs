@@ -599,10 +599,12 @@ fn sample_value(kind: ValueKind) -> Value {
     }
 }
 
-const CONFIGURATION_READ: &str = "SELECT key, value FROM configuration WHERE key = :key";
-const CONFIGURATION_WRITE: &str = "INSERT INTO configuration (id, created, updated, key, value) \
+// `key` is quoted: it is a reserved word in MySQL.
+const CONFIGURATION_READ: &str =
+    "SELECT \"key\", \"value\" FROM configuration WHERE \"key\" = :key";
+const CONFIGURATION_WRITE: &str = "INSERT INTO configuration (id, created, updated, \"key\", \"value\") \
      VALUES (:id, :now, :now, :key, :value)";
-const CONFIGURATION_DELETE: &str = "DELETE FROM configuration WHERE key = :key";
+const CONFIGURATION_DELETE: &str = "DELETE FROM configuration WHERE \"key\" = :key";
 
 impl<D: SqlDialect> DialectQueries for StandardQueries<D> {
     fn unique_key(&self) -> String {
