@@ -18,6 +18,7 @@ use clap::Parser;
 use flowdb::plugin::{PluginRegistry, SearchPath};
 use flowdb::value::{IntoValue, Rows, Value};
 use flowdb::{Database, DatabaseConfig, DbInterface, Statement};
+use flowdb_plugin_mysql::MySqlDialect;
 use flowdb_plugin_postgres::PgDialect;
 use flowdb_plugin_sdk::abi::ValueNE;
 use flowdb_plugin_sdk::{Dialect, Pool, Transaction};
@@ -28,7 +29,9 @@ use serde::Serialize;
 #[derive(Debug, Parser)]
 #[command(name = "flowdb bench")]
 struct Args {
-    /// Which dialects: sqlite, postgres, or all.
+    /// Which dialects: sqlite, postgres, mysql, or all. (mysql runs the workloads and the
+    /// soak; the plugin-versus-static operations and migration timings are SQLite's and
+    /// PostgreSQL's.)
     #[arg(long, default_value = "all")]
     dialect: String,
     /// The PostgreSQL server (a database of its own is created on it and dropped afterwards).
@@ -38,6 +41,14 @@ struct Args {
         default_value = "postgres://postgres@127.0.0.1:5432/postgres"
     )]
     postgres_url: String,
+    /// The MariaDB/MySQL server (a database of its own is created on it and dropped
+    /// afterwards).
+    #[arg(
+        long,
+        env = "FLOWDB_TEST_MYSQL_URL",
+        default_value = "mysql://root@127.0.0.1:3306/test"
+    )]
+    mysql_url: String,
     /// Rounds per operation; each round measures both sides.
     #[arg(long, default_value_t = 7)]
     rounds: usize,
@@ -552,23 +563,22 @@ async fn run_soak(
         }
         reports.push(outcome?);
     }
-    if wanted("postgres") {
-        let url = on_database(
-            &args.postgres_url,
-            &format!("flowdb_bench_soak_{}", std::process::id()),
-        )?;
-        let admin = DbInterface::with_registry(DatabaseConfig::new(&url), registry)?;
-        admin
-            .create_database()
-            .await
-            .context("creating the soak database")?;
-        let outcome = soak_on("postgresql", &url, args, registry, duration).await;
-        if args.keep {
-            eprintln!("kept {}", flowdb::url::redact_url(&url));
-        } else {
-            admin.drop_database().await?;
+    for (name, dialect, server) in [
+        ("postgres", "postgresql", &args.postgres_url),
+        ("mysql", "mysql", &args.mysql_url),
+    ] {
+        if wanted(name) {
+            let report = on_fresh_database(
+                server,
+                &format!("flowdb_bench_soak_{}", std::process::id()),
+                "the soak database",
+                registry,
+                args.keep,
+                |url| async move { soak_on(dialect, &url, args, registry, duration).await },
+            )
+            .await?;
+            reports.push(report);
         }
-        reports.push(outcome?);
     }
     if args.json {
         println!(
@@ -616,6 +626,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
             );
         }
     }
+    // References the workload closures below move in.
+    let (registry_ref, args_ref) = (&registry, &args);
     if args.workloads != "none" {
         if wanted("sqlite") {
             let dir =
@@ -640,32 +652,46 @@ async fn run(args: Args) -> anyhow::Result<()> {
             ceilings.push(ceiling);
         }
         if wanted("postgres") {
-            let url = on_database(
+            let (results, ceiling) = on_fresh_database(
                 &args.postgres_url,
                 &format!("flowdb_bench_workloads_{}", std::process::id()),
-            )?;
-            let admin = DbInterface::with_registry(DatabaseConfig::new(&url), &registry)?;
-            admin
-                .create_database()
-                .await
-                .context("creating the workload database")?;
-            let outcome = workloads_for::<PgDialect>(
-                "postgresql",
-                &url,
-                "create table bench_ceiling (id uuid primary key, name varchar not null)",
+                "the workload database",
                 &registry,
-                &args,
-            )
-            .await;
-            if args.keep {
-                eprintln!("kept {url}");
-            } else {
-                admin
-                    .drop_database()
+                args.keep,
+                |url| async move {
+                    workloads_for::<PgDialect>(
+                        "postgresql",
+                        &url,
+                        "create table bench_ceiling (id uuid primary key, name varchar not null)",
+                        registry_ref,
+                        args_ref,
+                    )
                     .await
-                    .context("dropping the workload database")?;
-            }
-            let (results, ceiling) = outcome?;
+                },
+            )
+            .await?;
+            workload_results.extend(results);
+            ceilings.push(ceiling);
+        }
+        if wanted("mysql") {
+            let (results, ceiling) = on_fresh_database(
+                &args.mysql_url,
+                &format!("flowdb_bench_workloads_{}", std::process::id()),
+                "the workload database",
+                &registry,
+                args.keep,
+                |url| async move {
+                    workloads_for::<MySqlDialect>(
+                        "mysql",
+                        &url,
+                        "create table bench_ceiling (id char(36) primary key, name varchar(255) not null)",
+                        registry_ref,
+                        args_ref,
+                    )
+                    .await
+                },
+            )
+            .await?;
             workload_results.extend(results);
             ceilings.push(ceiling);
         }
@@ -728,7 +754,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     anyhow::ensure!(
         !measurements.is_empty() || !migrations.is_empty() || !workload_results.is_empty(),
-        "unknown --dialect `{}` (sqlite, postgres or all)",
+        "unknown --dialect `{}` (sqlite, postgres, mysql or all)",
         args.dialect
     );
     if args.json {
@@ -886,6 +912,38 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Runs `body` on a database named `name`, created for it on the server `server_url` names
+/// and dropped afterwards (kept, and its URL printed, with `--keep`), even when `body` fails.
+async fn on_fresh_database<T, F, Fut>(
+    server_url: &str,
+    name: &str,
+    what: &str,
+    registry: &PluginRegistry,
+    keep: bool,
+    body: F,
+) -> anyhow::Result<T>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = anyhow::Result<T>>,
+{
+    let url = on_database(server_url, name)?;
+    let admin = DbInterface::with_registry(DatabaseConfig::new(&url), registry)?;
+    admin
+        .create_database()
+        .await
+        .with_context(|| format!("creating {what}"))?;
+    let outcome = body(url.clone()).await;
+    if keep {
+        eprintln!("kept {}", flowdb::url::redact_url(&url));
+    } else {
+        admin
+            .drop_database()
+            .await
+            .with_context(|| format!("dropping {what}"))?;
+    }
+    outcome
+}
+
 /// `url` with its database replaced by `name`, its query (the statement-cache setting behind
 /// PgBouncer, say) kept.
 fn on_database(url: &str, name: &str) -> anyhow::Result<String> {
@@ -894,7 +952,7 @@ fn on_database(url: &str, name: &str) -> anyhow::Result<String> {
         .map_or((url, None), |(b, q)| (b, Some(q)));
     let (server, _) = base
         .rsplit_once('/')
-        .context("the PostgreSQL URL names no database")?;
+        .context("the server URL names no database")?;
     Ok(match query {
         Some(query) => format!("{server}/{name}?{query}"),
         None => format!("{server}/{name}"),

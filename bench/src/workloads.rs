@@ -66,11 +66,12 @@ fn prefect_figure(dialect: &str, workload: &str) -> Option<f64> {
         "f_concurrent_create" => (12.0, 134.0),
         _ => return None,
     };
-    Some(if dialect == "sqlite" {
-        sqlite
-    } else {
-        postgres
-    })
+    // Prefect has no MySQL dialect to compare with.
+    match dialect {
+        "sqlite" => Some(sqlite),
+        "postgresql" => Some(postgres),
+        _ => None,
+    }
 }
 
 /// The workloads, in the order they run (later ones use the runs earlier ones made).
@@ -293,8 +294,21 @@ pub async fn run_workloads(
     // after writing would measure plans made for an empty table instead (the worker poll
     // sorted every scheduled run of the queue: 8 ms instead of 1 ms). SQLite keeps no
     // statistics unless a program runs ANALYZE, which neither Prefect nor flowdb does.
-    if dialect == "postgresql" {
-        db.database().await?.execute("ANALYZE", Vec::new()).await?;
+    // InnoDB refreshes its statistics in the background too; ask for them now, likewise.
+    match dialect {
+        "postgresql" => {
+            db.database().await?.execute("ANALYZE", Vec::new()).await?;
+        }
+        "mysql" => {
+            db.database()
+                .await?
+                .execute(
+                    "ANALYZE TABLE flow_run, flow_run_state, work_queue, work_pool",
+                    Vec::new(),
+                )
+                .await?;
+        }
+        _ => {}
     }
 
     // c1: the legacy work-queue poll, limit 100, R times.

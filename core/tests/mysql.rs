@@ -244,3 +244,70 @@ async fn the_migrations_map_one_to_one_onto_the_postgresql_reference() {
         );
     }
 }
+
+/// Creating a run again (a retried request, the same id) leaves the stored run as it is. With
+/// an idempotency key, MySQL's do-nothing insert returns the row it kept, and a run stored
+/// before must not be taken for a new one and pointed at a second first state: nothing is
+/// created, as on PostgreSQL. Without one, the duplicate id is a constraint violation, as on
+/// PostgreSQL.
+#[tokio::test]
+async fn a_run_created_again_is_left_alone() {
+    use chrono::{TimeDelta, Utc};
+    use flowdb::models::{Flow, FlowRun, FlowRunState, Select, StateType};
+    use flowdb::orchestration::StateProposal;
+
+    common::with_mysql_database(|url| async move {
+        let db = interface(&url);
+        db.upgrade("head").await.unwrap();
+        let session = db.session().await.unwrap();
+        let flow = Flow::new("again");
+        session.insert(&flow).await.unwrap();
+        let now = Utc::now();
+        let mut keyed = FlowRun::new(flow.id, "keyed", now + TimeDelta::minutes(5));
+        keyed.idempotency_key = Some("once".into());
+        let plain = FlowRun::new(flow.id, "plain", now + TimeDelta::minutes(6));
+        for run in [&keyed, &plain] {
+            let created = db.create_flow_runs(vec![run.clone()], now).await.unwrap();
+            assert_eq!(created, [run.id]);
+            db.set_flow_run_state(run.id, StateProposal::new(StateType::Pending), None)
+                .await
+                .unwrap();
+        }
+        let db_ref = &db;
+        let stored = |run: &FlowRun| {
+            let (session, db, id) = (&session, db_ref, run.id);
+            async move {
+                let run = session
+                    .get::<FlowRun>(flowdb::params![id])
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let states = Select::<FlowRunState>::new()
+                    .filter(FlowRunState::flow_run_id.eq(id))
+                    .count(db)
+                    .await
+                    .unwrap();
+                (run.state_type, run.state_id, states)
+            }
+        };
+        let (keyed_before, plain_before) = (stored(&keyed).await, stored(&plain).await);
+        assert_eq!(keyed_before.0, Some(StateType::Pending));
+        assert_eq!(keyed_before.2, 2, "SCHEDULED, then PENDING");
+
+        let again = db.create_flow_runs(vec![keyed.clone()], now).await.unwrap();
+        assert!(again.is_empty(), "{again:?}");
+        let err = db
+            .create_flow_runs(vec![plain.clone()], now)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            Some(flowdb::ErrorKind::CONSTRAINT_VIOLATION),
+            "{err}"
+        );
+        assert_eq!(stored(&keyed).await, keyed_before);
+        assert_eq!(stored(&plain).await, plain_before);
+        db.close().await;
+    })
+    .await;
+}

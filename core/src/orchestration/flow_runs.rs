@@ -292,18 +292,45 @@ impl DbInterface {
         }
         let mut transaction = database.begin(true).await?;
         let mut inserted = std::collections::HashSet::new();
-        for statement in insert_statements(
-            queries,
-            &runs,
-            Some("do_nothing"),
-            Some(vec!["id".to_owned()]),
-        )? {
-            let rows = transaction
-                .fetch_all(&statement.sql, statement.params)
-                .await?;
-            for row in rows.iter() {
-                inserted.insert(bytes_to_uuid(row.value("id")?)?);
+        if keyed {
+            // A do-nothing insert with RETURNING returns the row it kept on MySQL (ON DUPLICATE
+            // KEY UPDATE), where PostgreSQL returns nothing; a run stored before under one of
+            // these ids would then look inserted, and get a second first state. Such runs are
+            // left out.
+            let stored_before: std::collections::HashSet<Uuid> =
+                crate::models::Select::<FlowRun>::new()
+                    .filter(FlowRun::id.is_in(runs.iter().map(|run| run.id)))
+                    .fetch_in(self, &mut transaction)
+                    .await?
+                    .into_iter()
+                    .map(|run| run.id)
+                    .collect();
+            for statement in insert_statements(
+                queries,
+                &runs,
+                Some("do_nothing"),
+                Some(vec!["id".to_owned()]),
+            )? {
+                let rows = transaction
+                    .fetch_all(&statement.sql, statement.params)
+                    .await?;
+                for row in rows.iter() {
+                    let id = bytes_to_uuid(row.value("id")?)?;
+                    if !stored_before.contains(&id) {
+                        inserted.insert(id);
+                    }
+                }
             }
+        } else {
+            // No run can conflict but on its id, which is an error as on PostgreSQL; a plain
+            // insert also spares MySQL the gap locks of ON DUPLICATE KEY UPDATE, on which
+            // concurrent creators deadlock.
+            for statement in insert_statements(queries, &runs, None, None)? {
+                transaction
+                    .execute(&statement.sql, statement.params)
+                    .await?;
+            }
+            inserted.extend(runs.iter().map(|run| run.id));
         }
         let states: Vec<FlowRunState> = states
             .into_iter()

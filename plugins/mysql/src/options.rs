@@ -176,6 +176,9 @@ pub(crate) fn session_statements(server: ServerVersion, timeout_ms: Option<u64>)
             "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(CONCAT(@@sql_mode, {modes}), 'NO_BACKSLASH_ESCAPES', ''), ',,', ','))"
         ),
         "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED".to_owned(),
+        // JSON_ARRAYAGG (the run graph's id lists) stops at group_concat_max_len, 1 MiB by
+        // default, and cuts the array with only a warning.
+        "SET SESSION group_concat_max_len = 4294967295".to_owned(),
         if server.mariadb {
             "SET SESSION max_recursive_iterations = 4294967295".to_owned()
         } else {

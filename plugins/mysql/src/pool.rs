@@ -1,12 +1,23 @@
 //! The MySQL pool: statements in autocommit, transactions, connectivity.
 
-use flowdb_plugin_sdk::abi::{ExecOutcome, PoolStatus, RowSet, ServerInfo, Statement};
-use flowdb_plugin_sdk::{Pool, Result};
+use std::time::Duration;
+
+use flowdb_plugin_sdk::abi::{
+    ExecOutcome, PoolStatus, RowSet, ServerInfo, Statement, StatementOutcome, UnitOfWork,
+};
+use flowdb_plugin_sdk::{Pool, Result, Transaction as _};
 use sqlx::MySqlPool;
 
 use crate::error::from_sqlx;
 use crate::transaction::MySqlTransaction;
 use crate::types::{query_of, row_set};
+
+/// How many times a unit of work runs at most when InnoDB keeps choosing it as a deadlock's
+/// victim.
+const DEADLOCK_ATTEMPTS: u32 = 4;
+
+/// InnoDB's ER_LOCK_DEADLOCK.
+const ER_LOCK_DEADLOCK: i64 = 1213;
 
 /// A pool of MySQL connections.
 pub struct MySqlPoolHandle {
@@ -64,6 +75,39 @@ impl Pool for MySqlPoolHandle {
         async move { MySqlTransaction::begin(&pool).await }
     }
 
+    /// Runs the unit in one transaction, again from the start when InnoDB chose it as a
+    /// deadlock's victim: the server has rolled the whole transaction back by then, and
+    /// running it again is what MySQL's manual asks of a client (concurrent creates and claims
+    /// meet such deadlocks: the row locks a foreign key check takes, and the index records an
+    /// insert locks, are taken in no fixed order). A lock wait timeout rolls back only the
+    /// statement, so it, and every other error, is returned.
+    fn run_unit_of_work(
+        &self,
+        work: UnitOfWork,
+    ) -> impl Future<Output = Result<Vec<StatementOutcome>>> + Send + use<> {
+        let pool = self.pool.clone();
+        async move {
+            let mut attempt = 1;
+            loop {
+                match run_once(&pool, &work).await {
+                    Err(err)
+                        if err.vendor_code.into_option() == Some(ER_LOCK_DEADLOCK)
+                            && attempt < DEADLOCK_ATTEMPTS =>
+                    {
+                        tracing::debug!(
+                            attempt,
+                            "a unit of work was a deadlock's victim; running it again"
+                        );
+                        // A little later each time, so that the other transaction gets ahead.
+                        tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 3)).await;
+                        attempt += 1;
+                    }
+                    outcome => return outcome,
+                }
+            }
+        }
+    }
+
     fn server_info(&self) -> impl Future<Output = Result<ServerInfo>> + Send + use<> {
         let pool = self.pool.clone();
         async move {
@@ -98,4 +142,21 @@ impl Pool for MySqlPoolHandle {
         let pool = self.pool.clone();
         async move { pool.close().await }
     }
+}
+
+/// The unit's statements in one transaction, committed; rolled back at the first error.
+async fn run_once(pool: &MySqlPool, work: &UnitOfWork) -> Result<Vec<StatementOutcome>> {
+    let mut transaction = MySqlTransaction::begin(pool).await?;
+    let mut outcomes = Vec::with_capacity(work.statements.len());
+    for statement in work.statements.iter() {
+        match transaction.run(statement.clone()).await {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(err) => {
+                let _ = transaction.rollback().await;
+                return Err(err);
+            }
+        }
+    }
+    transaction.commit().await?;
+    Ok(outcomes)
 }

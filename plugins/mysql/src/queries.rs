@@ -9,8 +9,9 @@
 
 use std::path::Path;
 
-use flowdb_plugin_sdk::abi::ConnectOptions;
-use flowdb_plugin_sdk::queries::{SqlDialect, StandardQueries, Templates};
+use flowdb_plugin_sdk::abi::{ConnectOptions, UnitOfWork, Value};
+use flowdb_plugin_sdk::error::{Error, ErrorExt as _};
+use flowdb_plugin_sdk::queries::{Arguments, NamedSql, SqlDialect, StandardQueries, Templates};
 use flowdb_plugin_sdk::{DialectQueries, Result};
 
 include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -42,10 +43,11 @@ fn quote(text: &str) -> String {
 }
 
 /// The rows of the JSON array bound at `param`, as a derived table `alias` of one column,
-/// `value`. (`VARCHAR(255)`: lists hold UUIDs, names and state types, and every column they
-/// are compared with is at most that long.)
+/// `value`. `JSON_TABLE` cuts a longer item to the column's length without an error, so the
+/// column is far longer than any it is compared with (at most 255: ids, names, state types,
+/// keys): a cut item then still differs from every stored value.
 fn list_table(param: &str, alias: &str) -> String {
-    format!("JSON_TABLE({param}, '$[*]' COLUMNS (value VARCHAR(255) PATH '$')) AS {alias}")
+    format!("JSON_TABLE({param}, '$[*]' COLUMNS (value VARCHAR(1024) PATH '$')) AS {alias}")
 }
 
 /// The value at `path` of the JSON `document`, as text, SQL NULL for a JSON null (as
@@ -187,6 +189,49 @@ impl SqlDialect for MySqlQueries {
     /// number.
     fn no_limit(&self) -> &'static str {
         "18446744073709551615"
+    }
+
+    /// The runs by primary key, each joined to its new state, with both lists written out
+    /// one placeholder per id. MariaDB before 11.1 plans the SDK's single-table
+    /// `UPDATE … WHERE id IN (subquery)` as a scan of every run, and a join driven from a
+    /// `JSON_TABLE` may still scan `flow_run` on a small table: either way an `UPDATE` then
+    /// locks other creators' new runs, and concurrent creators deadlock (seen in the bench's
+    /// soak). A list of literals is a primary-key range: only these runs are locked.
+    fn set_state_id_on_inserted_flow_runs(&self, args: &Arguments) -> Result<UnitOfWork> {
+        let runs = args.required("inserted_flow_run_ids", Arguments::uuid_list)?;
+        let states = args.required("insert_flow_run_states", Arguments::uuid_list)?;
+        let names = |prefix: &str, count: usize| {
+            (0..count)
+                .map(|index| format!(":{prefix}{index}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sql = if runs.is_empty() || states.is_empty() {
+            "UPDATE flow_run SET state_id = state_id WHERE FALSE".to_owned()
+        } else {
+            format!(
+                "UPDATE flow_run JOIN flow_run_state ON flow_run_state.flow_run_id = flow_run.id \
+                 SET flow_run.state_id = flow_run_state.id \
+                 WHERE flow_run.id IN ({}) AND flow_run_state.id IN ({})",
+                names("run", runs.len()),
+                names("state", states.len()),
+            )
+        };
+        let compiled = NamedSql::compile(&sql).map_err(Error::internal)?;
+        let value = |name: &str| {
+            let (list, index) = if let Some(index) = name.strip_prefix("run") {
+                (runs, index)
+            } else {
+                (states, name.strip_prefix("state")?)
+            };
+            let id = list.get(index.parse::<usize>().ok()?)?;
+            Some(Value::Uuid(*id))
+        };
+        Ok(UnitOfWork {
+            statements: vec![compiled.bind(value)?].into(),
+            with_for_update: false,
+            independent: false,
+        })
     }
 
     /// `ON DUPLICATE KEY UPDATE`, which fires on a conflict with any unique key of the table,
