@@ -311,3 +311,49 @@ async fn a_run_created_again_is_left_alone() {
     })
     .await;
 }
+
+/// A list item longer than any stored value matches nothing: `JSON_TABLE` cuts it to the
+/// list column's length without an error, and the cut item must not equal a stored name.
+#[tokio::test]
+async fn a_list_item_longer_than_a_column_matches_nothing() {
+    use chrono::Utc;
+    use flowdb::models::{Flow, FlowRun};
+    use flowdb::queries::components::{FlowRunFilter, ReadFlowRuns};
+
+    common::with_mysql_database(|url| async move {
+        let db = interface(&url);
+        db.upgrade("head").await.unwrap();
+        let flow = Flow::new("long names");
+        db.session().await.unwrap().insert(&flow).await.unwrap();
+        let stored = "a".repeat(255);
+        let run = FlowRun::new(flow.id, stored.clone(), Utc::now());
+        db.create_flow_runs(vec![run.clone()], Utc::now())
+            .await
+            .unwrap();
+        let read = |names: Vec<String>| {
+            let db = &db;
+            async move {
+                db.read_flow_runs(&ReadFlowRuns {
+                    filter: FlowRunFilter {
+                        name_any: Some(names),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|run| run.id)
+                .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(read(vec![stored.clone()]).await, [run.id]);
+        assert!(read(vec!["a".repeat(300)]).await.is_empty());
+        assert_eq!(
+            read(vec![format!("{stored}b"), stored.clone()]).await,
+            [run.id]
+        );
+        db.close().await;
+    })
+    .await;
+}
