@@ -392,6 +392,64 @@ fn a_plugin_that_lies_about_a_capability_fails_the_check_of_it() {
     assert_eq!(feature(&document, "create-database"), "failed");
 }
 
+/// The overclaiming fixture is the SQLite dialect declaring three capabilities SQLite lacks:
+/// on a working database, the suite fails the check of each lie, and only those.
+#[test]
+fn a_working_plugin_that_overclaims_fails_the_check_of_each_lie() {
+    let home = temp_dir("verify-overclaiming");
+    let library = library("flowdb_fixture_overclaiming");
+    let manifest = write_manifest(
+        &home,
+        "overclaiming",
+        &format!(
+            "manifest_version = 1\nname = \"overclaiming\"\nversion = \"{}\"\nsdk_version = \"{}\"\n\
+             contract_version = \"{}\"\nschemes = [\"overclaiming\"]\n\
+             capabilities = [\"file\", \"create-database\", \"drop-database\", \"immediate-transactions\", \
+             \"float-special\", \"skip-locked\", \"statement-timeout\"]\nlibrary = \"{}\"\n",
+            env!("CARGO_PKG_VERSION"),
+            flowdb_abi::ABI_VERSION,
+            flowdb_abi::CONTRACT_VERSION,
+            library.display()
+        ),
+    );
+    let url = format!("overclaiming:///{}", home.join("own.db").display());
+    // SQLite waits out its busy timeout where a row lock would be skipped, and runs a slow
+    // statement to its end: a short check limit keeps the test short.
+    let (code, document, stderr) = verify_json(
+        &home,
+        &[
+            manifest.to_str().unwrap(),
+            "--url",
+            &url,
+            "--check-timeout",
+            "3",
+        ],
+    );
+    assert_eq!(code, 4, "{document:#}\n{stderr}");
+    let failed: Vec<&str> = document["report"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|check| check["outcome"] == "failed")
+        .map(|check| check["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "values.float_special",
+            "connect.statement_timeout",
+            "locks.skip_locked"
+        ],
+        "{document:#}"
+    );
+    assert_outcome(&document, "values.float_special", "failed", "NaN");
+    for capability in ["float-special", "skip-locked", "statement-timeout"] {
+        assert_eq!(feature(&document, capability), "failed", "{capability}");
+    }
+    assert_eq!(feature(&document, "immediate-transactions"), "passed");
+    assert_outcome(&document, "hot_path.same_as_sqlite", "passed", "");
+}
+
 /// A plugin that answers every query with no rows (the misbehaving fixture declares nothing,
 /// so the suite uses the URL's own database) fails the round trip, and nothing that needs a
 /// connection runs.
