@@ -611,6 +611,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if let Some(duration) = args.soak {
         return run_soak(&args, &registry, duration).await;
     }
+    anyhow::ensure!(
+        matches!(
+            args.dialect.as_str(),
+            "all" | "sqlite" | "postgres" | "mysql"
+        ),
+        "unknown --dialect `{}` (sqlite, postgres, mysql or all)",
+        args.dialect
+    );
     let mut measurements = Vec::new();
     let wanted = |name: &str| args.dialect == "all" || args.dialect == name;
     let mut workload_results = Vec::new();
@@ -754,7 +762,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     anyhow::ensure!(
         !measurements.is_empty() || !migrations.is_empty() || !workload_results.is_empty(),
-        "unknown --dialect `{}` (sqlite, postgres, mysql or all)",
+        "nothing to measure on `{}` with these options (mysql has the workloads and the soak only)",
         args.dialect
     );
     if args.json {

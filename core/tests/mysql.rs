@@ -357,3 +357,77 @@ async fn a_list_item_longer_than_a_column_matches_nothing() {
     })
     .await;
 }
+
+/// Creators racing to create the same keyed run: whichever order the database puts them in,
+/// the run is created once, with one first state, and every call either returns it or returns
+/// nothing (a creator whose insert waited for another's commit must not take the stored run
+/// for its own). Concurrent keyed creators also meet on MySQL's gap locks, and a deadlock's
+/// victim runs again rather than failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_creators_of_one_keyed_run_create_it_once() {
+    use chrono::Utc;
+    use flowdb::models::{Flow, FlowRun, FlowRunState, Select};
+
+    common::with_mysql_database(|url| async move {
+        let db = interface(&url);
+        db.upgrade("head").await.unwrap();
+        let flow = Flow::new("racing");
+        db.session().await.unwrap().insert(&flow).await.unwrap();
+        for round in 0..10 {
+            let mut run = FlowRun::new(flow.id, format!("race {round}"), Utc::now());
+            run.idempotency_key = Some(format!("key {round}"));
+            let creators: Vec<_> = (0..4)
+                .map(|_| {
+                    let (db, run) = (db.clone(), run.clone());
+                    tokio::spawn(async move { db.create_flow_runs(vec![run], Utc::now()).await })
+                })
+                .collect();
+            let mut created = Vec::new();
+            for creator in creators {
+                created.extend(creator.await.unwrap().unwrap());
+            }
+            assert_eq!(created, [run.id], "round {round}");
+            let states = Select::<FlowRunState>::new()
+                .filter(FlowRunState::flow_run_id.eq(run.id))
+                .count(&db)
+                .await
+                .unwrap();
+            assert_eq!(states, 1, "round {round}: one first state");
+        }
+        db.close().await;
+    })
+    .await;
+}
+
+/// More runs in one call than MySQL's 65,535 placeholders could name twice over: each run
+/// still gets its state.
+#[tokio::test]
+async fn thirty_three_thousand_runs_in_one_call_all_get_their_state() {
+    use chrono::Utc;
+    use flowdb::models::{Flow, FlowRun, Select};
+
+    common::with_mysql_database(|url| async move {
+        let db = interface(&url);
+        db.upgrade("head").await.unwrap();
+        let flow = Flow::new("many");
+        db.session().await.unwrap().insert(&flow).await.unwrap();
+        let now = Utc::now();
+        let runs: Vec<FlowRun> = (0..33_000)
+            .map(|index| FlowRun::new(flow.id, format!("run {index}"), now))
+            .collect();
+        let created = db.create_flow_runs(runs, now).await.unwrap();
+        assert_eq!(created.len(), 33_000);
+        let without_state = Select::<FlowRun>::new()
+            .filter(
+                FlowRun::flow_id
+                    .eq(flow.id)
+                    .and(FlowRun::state_id.eq(None::<uuid::Uuid>)),
+            )
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(without_state, 0);
+        db.close().await;
+    })
+    .await;
+}

@@ -183,7 +183,7 @@ async fn postgres_passes_the_suite_and_drops_its_scratch_database() {
         &document,
         "hot_path.same_as_sqlite",
         "passed",
-        "answers the same as SQLite's",
+        "47 answers the same as SQLite's",
     );
     assert_eq!(feature(&document, "skip-locked"), "passed");
     assert_eq!(feature(&document, "float-special"), "passed");
@@ -674,7 +674,7 @@ async fn mysql_passes_the_whole_suite_against_mariadb() {
         &document,
         "hot_path.same_as_sqlite",
         "passed",
-        "answers the same as SQLite's",
+        "47 answers the same as SQLite's",
     );
     assert_outcome(&document, "locks.skip_locked", "passed", "skipped");
     let outcomes: Vec<(&str, &str)> = document["report"]["checks"]

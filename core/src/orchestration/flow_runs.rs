@@ -220,6 +220,10 @@ fn enter_first_state(run: &mut FlowRun, state: StateProposal, now: DateTime<Utc>
     }
 }
 
+/// How many times a transactional create runs at most when the database keeps aborting it
+/// to break a deadlock.
+const SERIALIZATION_ATTEMPTS: u32 = 4;
+
 fn bytes_to_uuid(value: &Value) -> Result<Uuid> {
     crate::value::FromValue::from_value(value).map_err(|reason| Error::Conversion {
         column: "id".into(),
@@ -286,28 +290,49 @@ impl DbInterface {
         }
         // Some runs may conflict on their idempotency key, or the dialect checks each row's
         // foreign keys as it is written: learn which runs were inserted before inserting their
-        // states (so the runs go in pointing at none), in one transaction.
+        // states (so the runs go in pointing at none), in one transaction. A transaction the
+        // database aborts to break a deadlock (concurrent creators of one keyed run meet on
+        // MySQL's ON DUPLICATE KEY UPDATE gap locks) has written nothing, so it runs again.
         for run in &mut runs {
             run.state_id = None;
         }
+        let mut attempt = 1;
+        loop {
+            match self
+                .insert_runs_then_states(&database, keyed, &runs, &states)
+                .await
+            {
+                Err(err)
+                    if err.kind() == Some(crate::ErrorKind::SERIALIZATION)
+                        && attempt < SERIALIZATION_ATTEMPTS =>
+                {
+                    tracing::debug!(attempt, error = %err, "creating flow runs again after a serialization failure");
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(attempt)))
+                        .await;
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    /// One attempt of the transactional path of
+    /// [`insert_runs_in_first_states`](Self::insert_runs_in_first_states).
+    async fn insert_runs_then_states(
+        &self,
+        database: &crate::config::Database,
+        keyed: bool,
+        runs: &[FlowRun],
+        states: &[FlowRunState],
+    ) -> Result<Vec<Uuid>> {
+        let queries = self.queries();
         let mut transaction = database.begin(true).await?;
         let mut inserted = std::collections::HashSet::new();
         if keyed {
-            // A do-nothing insert with RETURNING returns the row it kept on MySQL (ON DUPLICATE
-            // KEY UPDATE), where PostgreSQL returns nothing; a run stored before under one of
-            // these ids would then look inserted, and get a second first state. Such runs are
-            // left out.
-            let stored_before: std::collections::HashSet<Uuid> =
-                crate::models::Select::<FlowRun>::new()
-                    .filter(FlowRun::id.is_in(runs.iter().map(|run| run.id)))
-                    .fetch_in(self, &mut transaction)
-                    .await?
-                    .into_iter()
-                    .map(|run| run.id)
-                    .collect();
+            let mut returned = Vec::new();
             for statement in insert_statements(
                 queries,
-                &runs,
+                runs,
                 Some("do_nothing"),
                 Some(vec!["id".to_owned()]),
             )? {
@@ -315,17 +340,34 @@ impl DbInterface {
                     .fetch_all(&statement.sql, statement.params)
                     .await?;
                 for row in rows.iter() {
-                    let id = bytes_to_uuid(row.value("id")?)?;
-                    if !stored_before.contains(&id) {
-                        inserted.insert(id);
-                    }
+                    returned.push(bytes_to_uuid(row.value("id")?)?);
                 }
+            }
+            // A do-nothing insert with RETURNING returns the row it kept on MySQL (ON
+            // DUPLICATE KEY UPDATE), where PostgreSQL returns nothing: a run stored before
+            // under one of these ids — or by a concurrent creator whose commit this insert
+            // waited for — would look inserted, and get a second first state. The runs this
+            // transaction inserted are the returned ones still pointing at no state (the
+            // insert has waited for any other writer of those rows by now).
+            if !returned.is_empty() {
+                inserted.extend(
+                    crate::models::Select::<FlowRun>::new()
+                        .filter(
+                            FlowRun::id
+                                .is_in(returned)
+                                .and(FlowRun::state_id.eq(None::<Uuid>)),
+                        )
+                        .fetch_in(self, &mut transaction)
+                        .await?
+                        .into_iter()
+                        .map(|run| run.id),
+                );
             }
         } else {
             // No run can conflict but on its id, which is an error as on PostgreSQL; a plain
             // insert also spares MySQL the gap locks of ON DUPLICATE KEY UPDATE, on which
             // concurrent creators deadlock.
-            for statement in insert_statements(queries, &runs, None, None)? {
+            for statement in insert_statements(queries, runs, None, None)? {
                 transaction
                     .execute(&statement.sql, statement.params)
                     .await?;
@@ -333,8 +375,9 @@ impl DbInterface {
             inserted.extend(runs.iter().map(|run| run.id));
         }
         let states: Vec<FlowRunState> = states
-            .into_iter()
+            .iter()
             .filter(|state| inserted.contains(&state.flow_run_id))
+            .cloned()
             .collect();
         let ids: Vec<Uuid> = runs
             .iter()

@@ -197,44 +197,43 @@ impl SqlDialect for MySqlQueries {
         "18446744073709551615"
     }
 
-    /// The runs by primary key, each joined to its new state, with both lists written out
-    /// one placeholder per id. MariaDB before 11.1 plans the SDK's single-table
+    /// The runs by primary key, each joined to its new state: the runs' ids written out one
+    /// placeholder each (a statement per 30,000 runs, under MySQL's 65,535 placeholders), the
+    /// states' bound as one list. MariaDB before 11.1 plans the SDK's single-table
     /// `UPDATE … WHERE id IN (subquery)` as a scan of every run, and a join driven from a
     /// `JSON_TABLE` may still scan `flow_run` on a small table: either way an `UPDATE` then
     /// locks other creators' new runs, and concurrent creators deadlock (seen in the bench's
     /// soak). A list of literals is a primary-key range: only these runs are locked.
     fn set_state_id_on_inserted_flow_runs(&self, args: &Arguments) -> Result<UnitOfWork> {
+        const RUNS_PER_STATEMENT: usize = 30_000;
         let runs = args.required("inserted_flow_run_ids", Arguments::uuid_list)?;
-        let states = args.required("insert_flow_run_states", Arguments::uuid_list)?;
-        let names = |prefix: &str, count: usize| {
-            (0..count)
-                .map(|index| format!(":{prefix}{index}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let sql = if runs.is_empty() || states.is_empty() {
-            "UPDATE flow_run SET state_id = state_id WHERE FALSE".to_owned()
-        } else {
-            format!(
+        let states = args
+            .get("insert_flow_run_states")
+            .cloned()
+            .ok_or_else(|| args.missing("insert_flow_run_states"))?;
+        let mut statements = Vec::new();
+        for chunk in runs.chunks(RUNS_PER_STATEMENT) {
+            let placeholders: Vec<String> = (0..chunk.len())
+                .map(|index| format!(":run{index}"))
+                .collect();
+            let sql = format!(
                 "UPDATE flow_run JOIN flow_run_state ON flow_run_state.flow_run_id = flow_run.id \
                  SET flow_run.state_id = flow_run_state.id \
-                 WHERE flow_run.id IN ({}) AND flow_run_state.id IN ({})",
-                names("run", runs.len()),
-                names("state", states.len()),
-            )
-        };
-        let compiled = NamedSql::compile(&sql).map_err(Error::internal)?;
-        let value = |name: &str| {
-            let (list, index) = if let Some(index) = name.strip_prefix("run") {
-                (runs, index)
-            } else {
-                (states, name.strip_prefix("state")?)
-            };
-            let id = list.get(index.parse::<usize>().ok()?)?;
-            Some(Value::Uuid(*id))
-        };
+                 WHERE flow_run.id IN ({}) AND {}",
+                placeholders.join(", "),
+                self.in_list("flow_run_state.id", ":states"),
+            );
+            let compiled = NamedSql::compile(&sql).map_err(Error::internal)?;
+            statements.push(compiled.bind(|name| match name {
+                "states" => Some(states.clone()),
+                _ => {
+                    let index = name.strip_prefix("run")?.parse::<usize>().ok()?;
+                    chunk.get(index).map(|id| Value::Uuid(*id))
+                }
+            })?);
+        }
         Ok(UnitOfWork {
-            statements: vec![compiled.bind(value)?].into(),
+            statements: statements.into(),
             with_for_update: false,
             independent: false,
         })
