@@ -107,6 +107,24 @@ pub fn flow_run_filter<D: SqlDialect + ?Sized>(
     }
     let mut conditions = Vec::new();
     let mut list = |argument: &str, column: &str, negate: bool, enum_type: Option<&str>| {
+        if enum_type.is_some() && D::STATE_TYPE_LISTS_AS_LITERALS {
+            // Checked above: each is one of STATE_TYPES, safe to write out.
+            if let Ok(Some(items)) = args.text_list(argument) {
+                let condition = if items.is_empty() {
+                    "FALSE".to_owned()
+                } else {
+                    let literals: Vec<String> =
+                        items.iter().map(|item| format!("'{item}'")).collect();
+                    format!("{column} IN ({})", literals.join(", "))
+                };
+                conditions.push(if negate {
+                    format!("NOT ({condition})")
+                } else {
+                    condition
+                });
+                return;
+            }
+        }
         if args.has(argument) {
             let param = match enum_type {
                 Some(sql_type) => dialect.cast_list(&format!(":{argument}"), sql_type),

@@ -36,6 +36,11 @@ pub trait SqlDialect: Send + Sync + 'static {
     /// checks each row as it is written, so the host inserts runs and their first states in
     /// three steps there.
     const DEFERRED_FOREIGN_KEYS: bool = true;
+    /// Whether the flow-run filter writes a list of state types out as literals (each checked
+    /// against Prefect's state types first) instead of binding it. MySQL compares an `ENUM`
+    /// column with a bound list's text as text, which no index serves; literals it looks up
+    /// in the index.
+    const STATE_TYPE_LISTS_AS_LITERALS: bool = false;
 
     /// The dialect's SQL templates. The standard components render these names:
     /// `get-runs-from-worker-queues.sql.jinja`, `get-runs-from-work-queues.sql.jinja`,

@@ -75,6 +75,9 @@ impl SqlDialect for MySqlQueries {
     const NULLS_ORDERING: bool = false;
     /// InnoDB checks a foreign key as each row is written.
     const DEFERRED_FOREIGN_KEYS: bool = false;
+    /// The `ENUM` column `state_type` compared with a bound list is compared as text, which
+    /// the index on it cannot serve.
+    const STATE_TYPE_LISTS_AS_LITERALS: bool = true;
 
     fn templates(&self) -> &Templates {
         &self.templates
