@@ -148,6 +148,33 @@ impl Error {
         }
     }
 
+    /// Whether the database rolled the whole transaction back to resolve a conflict with
+    /// another one — SQLSTATE class 40, "transaction rollback": a deadlock's victim, a
+    /// serialization failure — so that running the transaction again from its start is the
+    /// remedy. A lock wait that timed out has no such SQLSTATE (MySQL's rolls back only the
+    /// statement; SQLite's busy timeout has none at all).
+    ///
+    /// ```
+    /// use flowdb::{Error, ErrorKind};
+    /// use flowdb::PluginError;
+    ///
+    /// let deadlock = Error::Plugin {
+    ///     plugin: "mysql plugin".into(),
+    ///     error: PluginError::new(ErrorKind::SERIALIZATION, "Deadlock found").with_sqlstate("40001"),
+    /// };
+    /// assert!(deadlock.rolled_the_transaction_back());
+    /// let busy = Error::Plugin {
+    ///     plugin: "sqlite plugin".into(),
+    ///     error: PluginError::new(ErrorKind::SERIALIZATION, "database is locked"),
+    /// };
+    /// assert!(!busy.rolled_the_transaction_back());
+    /// ```
+    pub fn rolled_the_transaction_back(&self) -> bool {
+        self.plugin_error()
+            .and_then(|error| error.sqlstate.as_ref().into_option())
+            .is_some_and(|sqlstate| sqlstate.starts_with("40"))
+    }
+
     /// The plugin error, if this is one.
     pub fn plugin_error(&self) -> Option<&PluginError> {
         match self {

@@ -187,24 +187,13 @@ async fn postgres_passes_the_suite_and_drops_its_scratch_database() {
     );
     assert_eq!(feature(&document, "skip-locked"), "passed");
     assert_eq!(feature(&document, "float-special"), "passed");
-    let scratch = document["report"]["database"].as_str().unwrap();
-    let name = scratch.rsplit('/').next().unwrap().to_owned();
-    assert!(name.starts_with("flowdb_verify_"), "{scratch}");
-    let rows = interface(&admin)
-        .session()
-        .await
-        .unwrap()
-        .fetch_all(
-            "select count(*) as n from pg_database where datname = $1",
-            flowdb::params![name.as_str()],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        rows.row(0).unwrap().get::<i64>("n").unwrap(),
-        0,
-        "the scratch database {name} should be dropped"
-    );
+    let name = scratch_database(&document);
+    assert_dropped(
+        &interface(&admin),
+        "select count(*) as n from pg_database where datname = $1",
+        &name,
+    )
+    .await;
 }
 
 #[test]
@@ -699,29 +688,42 @@ async fn mysql_passes_the_whole_suite_against_mariadb() {
     );
 
     // The scratch database is gone; `mariadb://` and `mysql+aiomysql://` reach the plugin too.
-    let scratch = document["report"]["database"].as_str().unwrap();
-    let name = scratch.rsplit('/').next().unwrap().to_owned();
-    assert!(name.starts_with("flowdb_verify_"), "{scratch}");
+    let name = scratch_database(&document);
     let rest = url.split_once("://").unwrap().1;
     for scheme in ["mariadb", "mysql+aiomysql"] {
         let db = interface(&format!("{scheme}://{rest}"));
         assert_eq!(db.dialect(), "mysql");
-        let rows = db
-            .session()
-            .await
-            .unwrap()
-            .fetch_all(
-                "select count(*) as n from information_schema.schemata where schema_name = $1",
-                flowdb::params![name.as_str()],
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            rows.row(0).unwrap().get::<i64>("n").unwrap(),
-            0,
-            "the scratch database {name} should be dropped"
-        );
+        assert_dropped(
+            &db,
+            "select count(*) as n from information_schema.schemata where schema_name = $1",
+            &name,
+        )
+        .await;
     }
+}
+
+/// The name of the scratch database a report says the run used.
+fn scratch_database(document: &Value) -> String {
+    let scratch = document["report"]["database"].as_str().unwrap();
+    let name = scratch.rsplit('/').next().unwrap().to_owned();
+    assert!(name.starts_with("flowdb_verify_"), "{scratch}");
+    name
+}
+
+/// `count_sql` (counting the databases named `$1`) finds no database `name`.
+async fn assert_dropped(db: &flowdb::DbInterface, count_sql: &str, name: &str) {
+    let rows = db
+        .session()
+        .await
+        .unwrap()
+        .fetch_all(count_sql, flowdb::params![name])
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.row(0).unwrap().get::<i64>("n").unwrap(),
+        0,
+        "the scratch database {name} should be dropped"
+    );
 }
 
 /// The mysql plugin is built as a third party would build one: of flowdb's crates it depends

@@ -124,23 +124,7 @@ pub trait Pool: Send + Sync + 'static {
         work: UnitOfWork,
     ) -> impl Future<Output = Result<Vec<StatementOutcome>>> + Send + use<Self> {
         let begin = self.begin(work.with_for_update);
-        async move {
-            let mut transaction = begin.await?;
-            let mut outcomes = Vec::with_capacity(work.statements.len());
-            for statement in work.statements {
-                match transaction.run(statement).await {
-                    Ok(outcome) => outcomes.push(outcome),
-                    Err(err) => {
-                        // The statement's error is the one worth reporting; a failed rollback
-                        // also ends with the connection discarding the transaction.
-                        let _ = transaction.rollback().await;
-                        return Err(err);
-                    }
-                }
-            }
-            transaction.commit().await?;
-            Ok(outcomes)
-        }
+        async move { run_statements(begin.await?, work.statements.into_vec()).await }
     }
 
     /// Closes every connection. The default does nothing beyond dropping the pool.
@@ -153,6 +137,62 @@ pub trait Pool: Send + Sync + 'static {
     fn schema_snapshot(&self) -> impl Future<Output = Result<Vec<String>>> + Send + use<Self> {
         async { Err(Error::unsupported("schema snapshots")) }
     }
+}
+
+/// Runs `statements` in `transaction` with [`Transaction::run`] and commits, one outcome per
+/// statement; at the first error, rolls back and returns it. What
+/// [`Pool::run_unit_of_work`]'s default does once the transaction has begun, for a pool that
+/// overrides it (to run a unit again after a deadlock, say).
+///
+/// ```
+/// use flowdb_plugin_sdk::config::run_statements;
+/// use flowdb_plugin_sdk::prelude::*;
+///
+/// /// A transaction that counts the statements it is given.
+/// struct Counting(u64);
+///
+/// impl Transaction for Counting {
+///     async fn execute(&mut self, _: Statement) -> Result<ExecOutcome> {
+///         self.0 += 1;
+///         Ok(ExecOutcome { rows_affected: self.0 })
+///     }
+///     async fn fetch_all(&mut self, _: Statement) -> Result<RowSet> {
+///         self.0 += 1;
+///         Ok(RowSet { columns: RVec::new(), values: RVec::new() })
+///     }
+///     async fn commit(self) -> Result<()> {
+///         Ok(())
+///     }
+///     async fn rollback(self) -> Result<()> {
+///         Ok(())
+///     }
+/// }
+///
+/// let statement = Statement { sql: "SELECT 1".into(), params: RVec::new() };
+/// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// let outcomes = runtime
+///     .block_on(run_statements(Counting(0), vec![statement.clone(), statement]))
+///     .unwrap();
+/// assert_eq!(outcomes.len(), 2);
+/// ```
+pub async fn run_statements<T: Transaction>(
+    mut transaction: T,
+    statements: Vec<Statement>,
+) -> Result<Vec<StatementOutcome>> {
+    let mut outcomes = Vec::with_capacity(statements.len());
+    for statement in statements {
+        match transaction.run(statement).await {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(err) => {
+                // The statement's error is the one worth reporting; a failed rollback also
+                // ends with the connection discarding the transaction.
+                let _ = transaction.rollback().await;
+                return Err(err);
+            }
+        }
+    }
+    transaction.commit().await?;
+    Ok(outcomes)
 }
 
 /// A transaction on one connection. Dropping it uncommitted must roll it back (sqlx's

@@ -291,8 +291,10 @@ impl DbInterface {
         // Some runs may conflict on their idempotency key, or the dialect checks each row's
         // foreign keys as it is written: learn which runs were inserted before inserting their
         // states (so the runs go in pointing at none), in one transaction. A transaction the
-        // database aborts to break a deadlock (concurrent creators of one keyed run meet on
-        // MySQL's ON DUPLICATE KEY UPDATE gap locks) has written nothing, so it runs again.
+        // database rolled back to break a deadlock (concurrent creators of one keyed run meet
+        // on MySQL's ON DUPLICATE KEY UPDATE gap locks) has written nothing, so it runs again;
+        // a lock wait that timed out (SQLite's 60 s busy timeout) is returned, not waited out
+        // again.
         for run in &mut runs {
             run.state_id = None;
         }
@@ -303,8 +305,7 @@ impl DbInterface {
                 .await
             {
                 Err(err)
-                    if err.kind() == Some(crate::ErrorKind::SERIALIZATION)
-                        && attempt < SERIALIZATION_ATTEMPTS =>
+                    if err.rolled_the_transaction_back() && attempt < SERIALIZATION_ATTEMPTS =>
                 {
                     tracing::debug!(attempt, error = %err, "creating flow runs again after a serialization failure");
                     tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(attempt)))

@@ -5,7 +5,8 @@ use std::time::Duration;
 use flowdb_plugin_sdk::abi::{
     ExecOutcome, PoolStatus, RowSet, ServerInfo, Statement, StatementOutcome, UnitOfWork,
 };
-use flowdb_plugin_sdk::{Pool, Result, Transaction as _};
+use flowdb_plugin_sdk::config::run_statements;
+use flowdb_plugin_sdk::{Pool, Result};
 use sqlx::MySqlPool;
 
 use crate::error::from_sqlx;
@@ -89,7 +90,11 @@ impl Pool for MySqlPoolHandle {
         async move {
             let mut attempt = 1;
             loop {
-                match run_once(&pool, &work).await {
+                let outcome = match MySqlTransaction::begin(&pool).await {
+                    Ok(transaction) => run_statements(transaction, work.statements.to_vec()).await,
+                    Err(err) => Err(err),
+                };
+                match outcome {
                     Err(err)
                         if err.vendor_code.into_option() == Some(ER_LOCK_DEADLOCK)
                             && attempt < DEADLOCK_ATTEMPTS =>
@@ -142,21 +147,4 @@ impl Pool for MySqlPoolHandle {
         let pool = self.pool.clone();
         async move { pool.close().await }
     }
-}
-
-/// The unit's statements in one transaction, committed; rolled back at the first error.
-async fn run_once(pool: &MySqlPool, work: &UnitOfWork) -> Result<Vec<StatementOutcome>> {
-    let mut transaction = MySqlTransaction::begin(pool).await?;
-    let mut outcomes = Vec::with_capacity(work.statements.len());
-    for statement in work.statements.iter() {
-        match transaction.run(statement.clone()).await {
-            Ok(outcome) => outcomes.push(outcome),
-            Err(err) => {
-                let _ = transaction.rollback().await;
-                return Err(err);
-            }
-        }
-    }
-    transaction.commit().await?;
-    Ok(outcomes)
 }
