@@ -129,19 +129,8 @@ impl Pool for PgPoolHandle {
             if work.independent && !statements.is_empty() {
                 return run_as_one_statement(&pool, pooled_begin.as_deref(), statements).await;
             }
-            let mut transaction = PgTransaction::begin(&pool, pooled_begin.as_deref()).await?;
-            let mut outcomes = Vec::with_capacity(statements.len());
-            for statement in statements {
-                match transaction.run(statement).await {
-                    Ok(outcome) => outcomes.push(outcome),
-                    Err(err) => {
-                        let _ = transaction.rollback().await;
-                        return Err(err);
-                    }
-                }
-            }
-            transaction.commit().await?;
-            Ok(outcomes)
+            let transaction = PgTransaction::begin(&pool, pooled_begin.as_deref()).await?;
+            flowdb_plugin_sdk::config::run_statements(transaction, statements).await
         }
     }
 
