@@ -431,3 +431,56 @@ async fn thirty_three_thousand_runs_in_one_call_all_get_their_state() {
     })
     .await;
 }
+
+/// A server that cannot be reached, in its forms: a port nobody listens on, a host name that
+/// does not resolve, and a server that accepts the connection and never answers (within the
+/// connection timeout). Each is a CONNECTION or TIMEOUT error naming what failed, soon.
+#[tokio::test]
+async fn an_unreachable_server_in_every_form_is_an_error_soon() {
+    use std::time::{Duration, Instant};
+
+    // Accepts connections and says nothing, as a hung server does.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        for stream in silent.incoming().take(4) {
+            kept.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    for (url, says) in [
+        (
+            "mysql://root@127.0.0.1:1/flowdb_nowhere".to_owned(),
+            "refused",
+        ),
+        (
+            "mysql://root@flowdb-nowhere.invalid:3306/flowdb_nowhere".to_owned(),
+            "flowdb-nowhere.invalid",
+        ),
+        (
+            format!("mysql://root@127.0.0.1:{silent_port}/flowdb_nowhere"),
+            "within 1000 ms",
+        ),
+    ] {
+        let mut config = flowdb::DatabaseConfig::new(&url);
+        config.connection_timeout = Some(Duration::from_secs(1));
+        let db = flowdb::DbInterface::with_registry(config, common::registry()).unwrap();
+        let started = Instant::now();
+        let err = db.session().await.unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{url}: {:?}",
+            started.elapsed()
+        );
+        assert!(
+            matches!(
+                err.kind(),
+                Some(flowdb::ErrorKind::CONNECTION | flowdb::ErrorKind::TIMEOUT)
+            ),
+            "{url}: {err}"
+        );
+        assert!(err.to_string().contains(says), "{url}: {err}");
+    }
+    drop(held);
+}

@@ -70,6 +70,33 @@ impl Dialect for MySqlDialect {
             .into_option()
             .map_or(Duration::from_secs(5), Duration::from_millis);
         let statement_timeout = options.statement_timeout_ms.into_option();
+        // One connection of its own first: the pool retries a refused or unresolvable server
+        // until its timeout and then says only that time ran out, where this says why.
+        match tokio::time::timeout(connect_timeout, connect.connect()).await {
+            Err(_) => {
+                return Err(Error::new(
+                    ErrorKind::CONNECTION,
+                    format!(
+                        "no connection to the MySQL server within {} ms (it accepted none, or never answered)",
+                        connect_timeout.as_millis()
+                    ),
+                ));
+            }
+            Ok(Err(sqlx::Error::Io(io))) => {
+                return Err(Error::new(
+                    ErrorKind::CONNECTION,
+                    format!(
+                        "cannot reach the MySQL server at {}:{}: {io}",
+                        connect.get_host(),
+                        connect.get_port()
+                    ),
+                ));
+            }
+            Ok(Err(err)) => return Err(from_sqlx(err)),
+            Ok(Ok(probe)) => {
+                let _ = probe.close().await;
+            }
+        }
         let pool = MySqlPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(acquire_timeout)

@@ -129,9 +129,19 @@ pub fn check_server_version(version: &str) -> Result<ServerVersion> {
     let mut numbers = text
         .split(|c: char| !c.is_ascii_digit())
         .filter(|part| !part.is_empty())
-        .map(|part| part.parse::<u32>().unwrap_or(0));
+        // A number too large for u32 is a version from the future, not version 0.
+        .map(|part| part.parse::<u32>().unwrap_or(u32::MAX));
+    let Some(major) = numbers.next() else {
+        return Err(Error::new(
+            ErrorKind::UNSUPPORTED,
+            format!(
+                "cannot read the server's version from `{}`: flowdb needs MariaDB 10.6 or later, or MySQL 8.0 or later",
+                version.chars().take(80).collect::<String>()
+            ),
+        ));
+    };
     let parsed = (
-        numbers.next().unwrap_or(0),
+        major,
         numbers.next().unwrap_or(0),
         numbers.next().unwrap_or(0),
     );
@@ -199,6 +209,45 @@ pub(crate) fn session_statements(server: ServerVersion, timeout_ms: Option<u64>)
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// The boundaries, the old-client prefix, and text that is no version.
+    #[test]
+    fn server_versions_in_every_form() {
+        for ok in [
+            "10.6.0-MariaDB",
+            "5.5.5-10.11.2-MariaDB-1:10.11.2+maria~ubu2204",
+            "11.4.2-MariaDB-log",
+            "8.0.0",
+            "8.4.3-commercial",
+            "9.1.0",
+            "99999999999.0.0",
+        ] {
+            assert!(check_server_version(ok).is_ok(), "{ok}");
+        }
+        for (old, named) in [
+            ("10.5.99-MariaDB", "MariaDB 10.5.99"),
+            ("5.5.5-10.3.39-MariaDB", "MariaDB 10.3.39"),
+            ("7.9.9", "MySQL 7.9.9"),
+            ("5.7.44-log", "MySQL 5.7.44"),
+        ] {
+            let err = check_server_version(old).unwrap_err();
+            assert!(
+                err.message.contains(named) && err.message.contains("SKIP LOCKED"),
+                "{old}: {}",
+                err.message
+            );
+        }
+        let long = "é'\"; DROP DATABASE x; --".repeat(20);
+        for garbage in ["", "MariaDB", "version unknown", "\0\n", long.as_str()] {
+            let err = check_server_version(garbage).unwrap_err();
+            assert!(
+                err.message.contains("cannot read the server's version"),
+                "{garbage:?}: {}",
+                err.message
+            );
+            assert!(err.message.chars().count() < 300, "{}", err.message);
+        }
+    }
 
     #[test]
     fn urls() {
