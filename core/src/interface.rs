@@ -1,7 +1,6 @@
 //! [`DbInterface`]: one per configuration, the facade over the three tiers.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use abi_stable::std_types::RResult;
@@ -42,7 +41,7 @@ impl std::fmt::Debug for DbInterface {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct InterfaceKey {
     config: DatabaseConfig,
-    library: PathBuf,
+    code: String,
     queries: String,
     orm: String,
 }
@@ -68,7 +67,7 @@ impl DbInterface {
         let interface = Self::uncached(config, plugin)?;
         let key = InterfaceKey {
             config: interface.config.clone(),
-            library: interface.plugin.library_path().to_path_buf(),
+            code: interface.plugin.location(),
             queries: interface.queries.unique_key(),
             orm: interface.orm.unique_key(),
         };

@@ -9,18 +9,6 @@
 
 mod cli;
 
-use std::process::ExitCode;
-
-use clap::Parser as _;
-
-fn main() -> ExitCode {
-    let args = cli::Cli::parse();
-    cli::init_logging(args.verbose);
-    match cli::run(args) {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(cli::exit_code(&err))
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

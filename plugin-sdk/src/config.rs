@@ -21,6 +21,7 @@ use crate::error::{Error, ErrorExt, Result};
 use crate::orm::DialectOrm;
 use crate::panic_guard::{RuntimeBound, guard_future};
 use crate::queries::DialectQueries;
+use crate::state::DialectState;
 
 /// A SQL dialect: its identity, and how to reach a database of it.
 ///
@@ -244,10 +245,10 @@ pub trait Transaction: Send + 'static {
 }
 
 /// Wraps a pool into the ABI object the host receives.
-pub(crate) fn export_pool<P: Pool>(pool: P) -> PoolBox {
+pub(crate) fn export_pool<P: Pool>(state: &'static DialectState, pool: P) -> PoolBox {
     DatabasePool_TO::from_value(
         ExportedPool {
-            pool: RuntimeBound::new(pool),
+            pool: RuntimeBound::new(state, pool),
         },
         TD_Opaque,
     )
@@ -268,7 +269,7 @@ impl<P: Pool> ExportedPool<P> {
         F: Future<Output = Result<T>> + Send + 'static,
     {
         match self.pool.get() {
-            Ok(pool) => guard_future(where_, || call(pool)),
+            Ok(pool) => guard_future(self.pool.state(), where_, || call(pool)),
             Err(err) => std::future::ready(PluginResult::RErr(err)).into_ffi(),
         }
     }
@@ -294,9 +295,10 @@ impl<P: Pool> DatabasePool for ExportedPool<P> {
     }
 
     fn begin(&self, with_for_update: bool) -> FfiFuture<PluginResult<TransactionBox>> {
+        let state = self.pool.state();
         self.call("begin", |pool| {
             let begin = pool.begin(with_for_update);
-            async move { Ok(export_transaction(begin.await?)) }
+            async move { Ok(export_transaction(state, begin.await?)) }
         })
     }
 
@@ -305,7 +307,9 @@ impl<P: Pool> DatabasePool for ExportedPool<P> {
     }
 
     fn status(&self) -> PoolStatus {
-        let status = crate::panic_guard::guard_sync("status", || Ok(self.pool.get()?.status()));
+        let status = crate::panic_guard::guard_sync(self.pool.state(), "status", || {
+            Ok(self.pool.get()?.status())
+        });
         status.unwrap_or(PoolStatus {
             size: 0,
             idle: 0,
@@ -335,8 +339,11 @@ impl<P: Pool> DatabasePool for ExportedPool<P> {
     }
 }
 
-fn export_transaction<T: Transaction>(transaction: T) -> TransactionBox {
-    let shared = Arc::new(RuntimeBound::new(Mutex::new(Some(transaction))));
+fn export_transaction<T: Transaction>(
+    state: &'static DialectState,
+    transaction: T,
+) -> TransactionBox {
+    let shared = Arc::new(RuntimeBound::new(state, Mutex::new(Some(transaction))));
     DatabaseTransaction_TO::from_value(ExportedTransaction { shared }, TD_Opaque)
 }
 
@@ -360,7 +367,7 @@ impl<T: Transaction> ExportedTransaction<T> {
         Fut: Future<Output = Result<()>> + Send,
     {
         let shared = Arc::clone(&self.shared);
-        guard_future(where_, move || async move {
+        guard_future(shared.state(), where_, move || async move {
             let transaction = shared.get()?.lock().await.take().ok_or_else(finished)?;
             end(transaction).await
         })
@@ -370,7 +377,7 @@ impl<T: Transaction> ExportedTransaction<T> {
 impl<T: Transaction> DatabaseTransaction for ExportedTransaction<T> {
     fn execute(&self, statement: Statement) -> FfiFuture<PluginResult<ExecOutcome>> {
         let shared = Arc::clone(&self.shared);
-        guard_future("transaction execute", move || async move {
+        guard_future(shared.state(), "transaction execute", move || async move {
             let mut slot = shared.get()?.lock().await;
             slot.as_mut().ok_or_else(finished)?.execute(statement).await
         })
@@ -378,13 +385,17 @@ impl<T: Transaction> DatabaseTransaction for ExportedTransaction<T> {
 
     fn fetch_all(&self, statement: Statement) -> FfiFuture<PluginResult<RowSet>> {
         let shared = Arc::clone(&self.shared);
-        guard_future("transaction fetch_all", move || async move {
-            let mut slot = shared.get()?.lock().await;
-            slot.as_mut()
-                .ok_or_else(finished)?
-                .fetch_all(statement)
-                .await
-        })
+        guard_future(
+            shared.state(),
+            "transaction fetch_all",
+            move || async move {
+                let mut slot = shared.get()?.lock().await;
+                slot.as_mut()
+                    .ok_or_else(finished)?
+                    .fetch_all(statement)
+                    .await
+            },
+        )
     }
 
     fn commit(&self) -> FfiFuture<PluginResult<()>> {
@@ -397,12 +408,16 @@ impl<T: Transaction> DatabaseTransaction for ExportedTransaction<T> {
 
     fn execute_script(&self, sql: RString) -> FfiFuture<PluginResult<()>> {
         let shared = Arc::clone(&self.shared);
-        guard_future("transaction execute_script", move || async move {
-            let mut slot = shared.get()?.lock().await;
-            slot.as_mut()
-                .ok_or_else(finished)?
-                .execute_script(sql.into_string())
-                .await
-        })
+        guard_future(
+            shared.state(),
+            "transaction execute_script",
+            move || async move {
+                let mut slot = shared.get()?.lock().await;
+                slot.as_mut()
+                    .ok_or_else(finished)?
+                    .execute_script(sql.into_string())
+                    .await
+            },
+        )
     }
 }

@@ -105,11 +105,14 @@
 //! // In the plugin crate: flowdb_plugin_sdk::export_plugin!(NowhereDialect);
 //! ```
 #![deny(missing_docs)]
-// The SDK's own code is safe Rust; the only unsafe code a plugin contains is what abi_stable's
-// and async-ffi's macros generate.
-#![forbid(unsafe_code)]
+// The SDK's own code is safe Rust but for one item, the library header abi_stable's loader
+// looks up (export.rs); the rest of the unsafe code a plugin contains is what abi_stable's,
+// async-ffi's and inventory's macros generate.
+#![deny(unsafe_code)]
 
 pub mod config;
+#[doc(hidden)]
+pub mod doc_example;
 pub mod error;
 #[doc(hidden)]
 pub mod export;
@@ -120,6 +123,7 @@ mod panic_guard;
 pub mod queries;
 pub mod runtime;
 pub mod schema;
+mod state;
 pub mod value;
 
 pub use abi_stable;
@@ -161,15 +165,28 @@ pub mod prelude {
     pub use crate::value::{ValueExt, ValueNEExt};
 }
 
-/// Declares a plugin: exports the root module that the host loads.
+/// Declares a plugin: registers its dialect, for the host that loads the library and for a host
+/// that links the crate in statically.
 ///
 /// # Parameters
 /// - `$dialect`: the type implementing [`Dialect`]. Its `NAME`, `URL_SCHEMES` and
 ///   `CAPABILITIES` become the plugin's description; the plugin's version is the calling crate's
 ///   `CARGO_PKG_VERSION`.
 ///
-/// The generated root module wraps every entry point in `catch_unwind` and the plugin's runtime,
-/// and checks the poison flag first. Invoke it once, at the crate root of a `cdylib`.
+/// The root module wraps every entry point in `catch_unwind` and the dialect's runtime, and
+/// checks the dialect's poison flag first. Invoke it once, at the crate root.
+///
+/// **One crate, two ways to ship it.** With `crate-type = ["cdylib", "rlib"]` the same crate is
+/// a plugin library (the SDK's library header serves the one dialect registered here) and a
+/// dependency a host can link into its own binary (`use my_dialect as _;` in the host, and the
+/// dialect is *built-in*: `flowdb plugins list` shows it so, and it serves its schemes before
+/// any plugin file does).
+///
+/// **A plugin crate built on another.** A plugin library serves exactly one dialect, but a
+/// crate that reuses another plugin crate's pool links that crate's registration too. Name
+/// the dialects yours stands in for, and the library serves yours:
+/// `export_plugin!(CockroachDialect, supersedes: [PgDialect])`. A static host that links both
+/// crates has both dialects built in.
 ///
 /// ```ignore
 /// flowdb_plugin_sdk::export_plugin!(SqliteDialect);
@@ -177,33 +194,23 @@ pub mod prelude {
 #[macro_export]
 macro_rules! export_plugin {
     ($dialect:ty) => {
-        /// The root module of this flowdb plugin, found by the host's loader.
-        pub fn flowdb_plugin_root_module() -> $crate::abi::PluginModuleRef {
-            $crate::export::root_module::<$dialect>(env!("CARGO_PKG_VERSION"))
-        }
-
-        /// The header abi_stable's loader looks up in the library, written out as
-        /// `#[abi_stable::export_root_module]` writes it (abi_stable 0.11.3), but through the
-        /// SDK's re-export: the attribute names `::abi_stable` by absolute path, which would
-        /// make every plugin crate depend on abi_stable itself.
-        #[unsafe(no_mangle)]
-        #[allow(non_upper_case_globals)]
-        pub static _1as_0lib_1header_0root_bmodule_bloader:
-            $crate::abi::abi_stable::library::LibHeader = {
-            pub extern "C" fn _sabi_erased_module()
-            -> $crate::abi::abi_stable::library::RootModuleResult {
-                $crate::abi::abi_stable::library::__call_root_module_loader(
-                    flowdb_plugin_root_module,
-                )
+        $crate::export_plugin!($dialect, supersedes: []);
+    };
+    ($dialect:ty, supersedes: [$($superseded:ty),* $(,)?]) => {
+        const _: () = {
+            fn flowdb_root_module(
+                linkage: $crate::abi::Linkage,
+            ) -> $crate::abi::PluginModuleRef {
+                $crate::export::root_module::<$dialect>(linkage, env!("CARGO_PKG_VERSION"))
             }
-            type Module = <$crate::abi::PluginModuleRef as $crate::abi::abi_stable::library::IntoRootModuleResult>::Module;
-            // SAFETY: what the attribute generates: the constructor returns the root module
-            // type the header names, and its layout is checked by the host when it loads.
-            unsafe {
-                $crate::abi::abi_stable::library::LibHeader::from_constructor::<Module>(
-                    _sabi_erased_module,
-                    $crate::abi::abi_stable::library::CheckTypeLayout::Yes,
-                )
+            $crate::abi::inventory::submit! {
+                $crate::abi::LinkedDialect {
+                    name: <$dialect as $crate::Dialect>::NAME,
+                    package: env!("CARGO_PKG_NAME"),
+                    version: env!("CARGO_PKG_VERSION"),
+                    supersedes: &[$(<$superseded as $crate::Dialect>::NAME),*],
+                    root_module: flowdb_root_module,
+                }
             }
         };
     };

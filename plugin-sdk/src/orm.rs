@@ -4,6 +4,7 @@ use abi_stable::sabi_trait::TD_Opaque;
 use abi_stable::std_types::{ROption, RStr, RString, RVec};
 
 use crate::abi::{Migration, OrmBox, OrmConfiguration, OrmConfiguration_TO};
+use crate::state::DialectState;
 
 /// The dialect's ORM configuration.
 ///
@@ -96,28 +97,28 @@ impl DialectOrm for NoOrmConfiguration {
     }
 }
 
-pub(crate) fn export_orm(orm: Box<dyn DialectOrm>) -> OrmBox {
-    OrmConfiguration_TO::from_value(ExportedOrm(orm), TD_Opaque)
+pub(crate) fn export_orm(state: &'static DialectState, orm: Box<dyn DialectOrm>) -> OrmBox {
+    OrmConfiguration_TO::from_value(ExportedOrm(state, orm), TD_Opaque)
 }
 
-struct ExportedOrm(Box<dyn DialectOrm>);
+struct ExportedOrm(&'static DialectState, Box<dyn DialectOrm>);
 
 impl OrmConfiguration for ExportedOrm {
     fn unique_key(&self) -> RString {
-        crate::panic_guard::guard_sync("orm unique_key", || Ok(self.0.unique_key()))
+        crate::panic_guard::guard_sync(self.0, "orm unique_key", || Ok(self.1.unique_key()))
             .unwrap_or_default()
             .into()
     }
 
     fn migrations(&self) -> RVec<Migration> {
-        crate::panic_guard::guard_sync("orm migrations", || Ok(self.0.migrations()))
+        crate::panic_guard::guard_sync(self.0, "orm migrations", || Ok(self.1.migrations()))
             .unwrap_or_default()
             .into()
     }
 
     fn upsert_columns(&self, model: RStr<'_>) -> ROption<RVec<RString>> {
-        let columns = crate::panic_guard::guard_sync("orm upsert_columns", || {
-            Ok(self.0.upsert_columns(model.as_str()))
+        let columns = crate::panic_guard::guard_sync(self.0, "orm upsert_columns", || {
+            Ok(self.1.upsert_columns(model.as_str()))
         });
         match columns {
             Ok(Some(columns)) => ROption::RSome(columns.into_iter().map(RString::from).collect()),
@@ -126,10 +127,12 @@ impl OrmConfiguration for ExportedOrm {
     }
 
     fn migration_lock_sql(&self) -> ROption<RString> {
-        crate::panic_guard::guard_sync("orm migration_lock_sql", || Ok(self.0.migration_lock_sql()))
-            .ok()
-            .flatten()
-            .map(RString::from)
-            .into()
+        crate::panic_guard::guard_sync(self.0, "orm migration_lock_sql", || {
+            Ok(self.1.migration_lock_sql())
+        })
+        .ok()
+        .flatten()
+        .map(RString::from)
+        .into()
     }
 }

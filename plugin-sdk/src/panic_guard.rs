@@ -8,40 +8,39 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
 use async_ffi::{FfiFuture, FutureExt};
 
 use crate::abi::{ErrorKind, PluginError, PluginResult};
-use crate::runtime;
+use crate::config::Dialect;
+use crate::state::{DialectState, state_of};
 
-/// The message of the first panic; set once, never cleared.
-static POISON: OnceLock<String> = OnceLock::new();
-
-/// Whether a panic has poisoned this plugin.
+/// Whether a panic has poisoned dialect `D`.
 ///
 /// ```
-/// assert!(!flowdb_plugin_sdk::is_poisoned());
+/// use flowdb_plugin_sdk::doc_example::ExampleDialect;
+/// assert!(!flowdb_plugin_sdk::is_poisoned::<ExampleDialect>());
 /// ```
-pub fn is_poisoned() -> bool {
-    POISON.get().is_some()
+pub fn is_poisoned<D: Dialect>() -> bool {
+    state_of::<D>().poison.get().is_some()
 }
 
-/// The message of the panic that poisoned this plugin, if one did.
+/// The message of the panic that poisoned dialect `D`, if one did.
 ///
 /// ```
-/// assert_eq!(flowdb_plugin_sdk::poison_reason(), None);
+/// use flowdb_plugin_sdk::doc_example::ExampleDialect;
+/// assert_eq!(flowdb_plugin_sdk::poison_reason::<ExampleDialect>(), None);
 /// ```
-pub fn poison_reason() -> Option<&'static str> {
-    POISON.get().map(String::as_str)
+pub fn poison_reason<D: Dialect>() -> Option<&'static str> {
+    state_of::<D>().poison.get().map(String::as_str)
 }
 
-fn poison(where_: &str, payload: &(dyn Any + Send)) -> PluginError {
+fn poison(state: &DialectState, where_: &str, payload: &(dyn Any + Send)) -> PluginError {
     let message = panic_message(payload);
     let reason = format!("panic in {where_}: {message}");
-    let _ = POISON.set(reason.clone());
-    tracing::error!(target: "flowdb_plugin", "{reason}; the plugin is now poisoned");
+    let _ = state.poison.set(reason.clone());
+    tracing::error!(target: "flowdb_plugin", "{}: {reason}; the plugin is now poisoned", state.name);
     PluginError::new(
         ErrorKind::PANIC,
         format!(
@@ -61,8 +60,8 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 /// Fails fast when the plugin is poisoned or shut down.
-pub(crate) fn check_alive() -> Result<(), PluginError> {
-    if let Some(reason) = POISON.get() {
+pub(crate) fn check_alive(state: &DialectState) -> Result<(), PluginError> {
+    if let Some(reason) = state.poison.get() {
         return Err(PluginError::new(
             ErrorKind::POISONED,
             format!(
@@ -70,7 +69,7 @@ pub(crate) fn check_alive() -> Result<(), PluginError> {
             ),
         ));
     }
-    if runtime::is_shut_down() {
+    if state.runtime.is_shut_down() {
         return Err(PluginError::new(
             ErrorKind::SHUT_DOWN,
             "the plugin has been shut down",
@@ -81,21 +80,23 @@ pub(crate) fn check_alive() -> Result<(), PluginError> {
 
 /// Runs a synchronous entry point with the runtime entered, turning a panic into an error.
 pub(crate) fn guard_sync<T>(
+    state: &DialectState,
     where_: &str,
     call: impl FnOnce() -> Result<T, PluginError>,
 ) -> Result<T, PluginError> {
-    check_alive()?;
-    let handle = runtime::handle()?;
+    check_alive(state)?;
+    let handle = state.runtime.handle(state.name)?;
     let _entered = handle.enter();
     match catch_unwind(AssertUnwindSafe(call)) {
         Ok(result) => result,
-        Err(payload) => Err(poison(where_, payload.as_ref())),
+        Err(payload) => Err(poison(state, where_, payload.as_ref())),
     }
 }
 
 /// Builds a future inside [`guard_sync`] and wraps it so that every poll and its drop are
 /// guarded too.
 pub(crate) fn guard_future<T, F>(
+    state: &'static DialectState,
     where_: &'static str,
     make: impl FnOnce() -> F,
 ) -> FfiFuture<PluginResult<T>>
@@ -103,8 +104,9 @@ where
     T: Send + 'static,
     F: Future<Output = Result<T, PluginError>> + Send + 'static,
 {
-    match guard_sync(where_, || Ok(make())) {
+    match guard_sync(state, where_, || Ok(make())) {
         Ok(future) => Guarded {
+            state,
             where_,
             inner: Some(Box::pin(future)),
         }
@@ -115,6 +117,7 @@ where
 
 /// A plugin future polled and dropped with the plugin's runtime entered and panics caught.
 struct Guarded<F> {
+    state: &'static DialectState,
     where_: &'static str,
     // Boxed so the wrapper is `Unpin` and can drop the inner future early, inside the runtime.
     inner: Option<Pin<Box<F>>>,
@@ -128,7 +131,8 @@ where
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let where_ = self.where_;
-        if let Err(err) = check_alive() {
+        let state = self.state;
+        if let Err(err) = check_alive(state) {
             self.drop_inner();
             return Poll::Ready(PluginResult::RErr(err));
         }
@@ -138,7 +142,7 @@ where
                 format!("{where_}: future polled after it completed"),
             )));
         };
-        let handle = match runtime::handle() {
+        let handle = match state.runtime.handle(state.name) {
             Ok(handle) => handle,
             Err(err) => return Poll::Ready(PluginResult::RErr(err)),
         };
@@ -152,7 +156,7 @@ where
                 Poll::Ready(result.into())
             }
             Err(payload) => {
-                let err = poison(where_, payload.as_ref());
+                let err = poison(state, where_, payload.as_ref());
                 self.drop_inner();
                 Poll::Ready(PluginResult::RErr(err))
             }
@@ -167,10 +171,14 @@ impl<F> Guarded<F> {
         let Some(inner) = self.inner.take() else {
             return;
         };
-        let where_ = self.where_;
-        let entered = runtime::handle().ok().map(|handle| handle.enter());
+        let (state, where_) = (self.state, self.where_);
+        let entered = state
+            .runtime
+            .handle(state.name)
+            .ok()
+            .map(|handle| handle.enter());
         if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(inner))) {
-            poison(where_, payload.as_ref());
+            poison(state, where_, payload.as_ref());
         }
         drop(entered);
     }
@@ -184,13 +192,22 @@ impl<F> Drop for Guarded<F> {
 
 /// Holds a value that must be dropped inside the plugin's runtime (a pool, a transaction).
 pub(crate) struct RuntimeBound<T> {
+    state: &'static DialectState,
     // Always `Some` until `drop`, which takes it to drop it inside the runtime.
     value: Option<T>,
 }
 
 impl<T> RuntimeBound<T> {
-    pub(crate) fn new(value: T) -> Self {
-        Self { value: Some(value) }
+    pub(crate) fn new(state: &'static DialectState, value: T) -> Self {
+        Self {
+            state,
+            value: Some(value),
+        }
+    }
+
+    /// The dialect the value belongs to.
+    pub(crate) fn state(&self) -> &'static DialectState {
+        self.state
     }
 
     pub(crate) fn get(&self) -> Result<&T, PluginError> {
@@ -205,9 +222,14 @@ impl<T> Drop for RuntimeBound<T> {
         let Some(value) = self.value.take() else {
             return;
         };
-        let entered = runtime::handle().ok().map(|handle| handle.enter());
+        let state = self.state;
+        let entered = state
+            .runtime
+            .handle(state.name)
+            .ok()
+            .map(|handle| handle.enter());
         if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
-            poison("drop", payload.as_ref());
+            poison(state, "drop", payload.as_ref());
         }
         drop(entered);
     }

@@ -1,10 +1,12 @@
 //! The plugin's own tokio runtime.
 //!
 //! tokio's runtime context is thread-local state of the tokio copy linked into each binary, so
-//! the host's runtime is invisible inside a plugin. Each plugin therefore owns one multi-thread
-//! runtime, built on first use (never while the library loads), whose worker threads drive the
-//! plugin's I/O and timers. It must be multi-thread: the host polls plugin futures on its own
-//! threads, and only the runtime's workers can drive the reactor for them.
+//! the host's runtime is invisible inside a plugin library. Each dialect therefore owns one
+//! multi-thread runtime, built on first use (never while the library loads), whose worker
+//! threads drive the dialect's I/O and timers. It must be multi-thread: the host polls plugin
+//! futures on its own threads, and only the runtime's workers can drive the reactor for them.
+//! A dialect linked statically into the host keeps a runtime of its own too, so that it
+//! behaves exactly as its library build does and shutting it down stops only its own work.
 //!
 //! `FLOWDB_PLUGIN_WORKER_THREADS` sets the worker count (default 1). Plugin futures are polled
 //! on the host's threads; the workers only drive the reactor, timers and the odd spawned task
@@ -18,15 +20,63 @@ use std::sync::{Mutex, OnceLock};
 use tokio::runtime::{Builder, Handle, Runtime};
 
 use crate::abi::{ErrorKind, PluginError};
+use crate::config::Dialect;
+use crate::state::{UNATTACHED, state_of};
 
-static HANDLE: OnceLock<Result<Handle, String>> = OnceLock::new();
-static OWNER: Mutex<Option<Runtime>> = Mutex::new(None);
-static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
-static THREAD_NAME: OnceLock<String> = OnceLock::new();
+/// One dialect's runtime: built on first use, stopped by [`shutdown`].
+pub(crate) struct RuntimeSlot {
+    handle: OnceLock<Result<Handle, String>>,
+    owner: Mutex<Option<Runtime>>,
+    shut_down: AtomicBool,
+}
 
-/// Names the runtime's threads `flowdb-<plugin>`; effective only before the first call.
-pub(crate) fn set_plugin_name(name: &str) {
-    let _ = THREAD_NAME.set(format!("flowdb-{name}"));
+impl RuntimeSlot {
+    pub(crate) const fn new() -> RuntimeSlot {
+        RuntimeSlot {
+            handle: OnceLock::new(),
+            owner: Mutex::new(None),
+            shut_down: AtomicBool::new(false),
+        }
+    }
+
+    /// The runtime's handle, building the runtime (threads named `flowdb-<name>`) on first use.
+    pub(crate) fn handle(&self, name: &str) -> Result<&Handle, PluginError> {
+        match self.handle.get_or_init(|| self.build(name)) {
+            Ok(handle) => Ok(handle),
+            Err(message) => Err(PluginError::new(ErrorKind::INTERNAL, message.clone())),
+        }
+    }
+
+    fn build(&self, name: &str) -> Result<Handle, String> {
+        let runtime = Builder::new_multi_thread()
+            .worker_threads(worker_threads())
+            .thread_name(format!("flowdb-{name}"))
+            .enable_all()
+            .build()
+            .map_err(|err| format!("could not start the plugin's runtime: {err}"))?;
+        let handle = runtime.handle().clone();
+        *self
+            .owner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(runtime);
+        Ok(handle)
+    }
+
+    pub(crate) fn is_shut_down(&self) -> bool {
+        self.shut_down.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn shutdown(&self) {
+        self.shut_down.store(true, Ordering::Release);
+        let runtime = self
+            .owner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(runtime) = runtime {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 fn worker_threads() -> usize {
@@ -37,53 +87,40 @@ fn worker_threads() -> usize {
         .unwrap_or(1)
 }
 
-fn build() -> Result<Handle, String> {
-    let name = THREAD_NAME
-        .get()
-        .cloned()
-        .unwrap_or_else(|| "flowdb-plugin".to_owned());
-    let runtime = Builder::new_multi_thread()
-        .worker_threads(worker_threads())
-        .thread_name(name)
-        .enable_all()
-        .build()
-        .map_err(|err| format!("could not start the plugin's runtime: {err}"))?;
-    let handle = runtime.handle().clone();
-    match OWNER.lock() {
-        Ok(mut owner) => *owner = Some(runtime),
-        Err(poisoned) => *poisoned.into_inner() = Some(runtime),
-    }
-    Ok(handle)
-}
-
-/// The runtime's handle, building the runtime on first use.
+/// The runtime to spawn on: inside a call into a dialect (the SDK enters the dialect's runtime
+/// around every entry point and every poll), that dialect's; outside any call, a runtime of
+/// the SDK's own, built on first use.
 ///
 /// ```
 /// let handle = flowdb_plugin_sdk::runtime::handle().expect("runtime starts");
 /// let answer = handle.block_on(async { 40 + 2 });
 /// assert_eq!(answer, 42);
 /// ```
-pub fn handle() -> Result<&'static Handle, PluginError> {
-    match HANDLE.get_or_init(build) {
-        Ok(handle) => Ok(handle),
-        Err(message) => Err(PluginError::new(ErrorKind::INTERNAL, message.clone())),
+pub fn handle() -> Result<Handle, PluginError> {
+    match Handle::try_current() {
+        Ok(current) => Ok(current),
+        Err(_) => UNATTACHED.runtime.handle(UNATTACHED.name).cloned(),
     }
 }
 
-/// Whether [`shutdown`] has run.
-pub fn is_shut_down() -> bool {
-    SHUT_DOWN.load(Ordering::Acquire)
+/// Whether dialect `D` has been shut down (the host calls `shutdown` when it closes it).
+///
+/// ```
+/// # use flowdb_plugin_sdk::doc_example::ExampleDialect as MyDialect;
+/// assert!(!flowdb_plugin_sdk::runtime::is_shut_down::<MyDialect>());
+/// ```
+pub fn is_shut_down<D: Dialect>() -> bool {
+    state_of::<D>().runtime.is_shut_down()
 }
 
-/// Stops the runtime without waiting for its tasks. Later calls into the plugin fail with
-/// [`ErrorKind::SHUT_DOWN`]. Call it from a thread that is not running async code.
-pub fn shutdown() {
-    SHUT_DOWN.store(true, Ordering::Release);
-    let runtime = match OWNER.lock() {
-        Ok(mut owner) => owner.take(),
-        Err(poisoned) => poisoned.into_inner().take(),
-    };
-    if let Some(runtime) = runtime {
-        runtime.shutdown_background();
-    }
+/// Stops dialect `D`'s runtime without waiting for its tasks. Later calls into the dialect
+/// fail with [`ErrorKind::SHUT_DOWN`]. Call it from a thread that is not running async code.
+///
+/// ```
+/// # use flowdb_plugin_sdk::doc_example::ExampleDialect as MyDialect;
+/// flowdb_plugin_sdk::runtime::shutdown::<MyDialect>();
+/// assert!(flowdb_plugin_sdk::runtime::is_shut_down::<MyDialect>());
+/// ```
+pub fn shutdown<D: Dialect>() {
+    state_of::<D>().runtime.shutdown();
 }

@@ -30,6 +30,7 @@
 pub mod catalogue;
 mod config;
 mod error;
+mod linked;
 mod module;
 mod orm;
 pub mod queries;
@@ -38,6 +39,8 @@ mod value;
 
 pub use abi_stable;
 pub use async_ffi;
+#[doc(hidden)]
+pub use inventory;
 
 pub use crate::config::{
     ConnectOptions, DatabasePool, DatabasePool_TO, DatabaseTransaction, DatabaseTransaction_TO,
@@ -45,6 +48,7 @@ pub use crate::config::{
     StatementOutcome, TlsOptions, TransactionBox, UnitOfWork,
 };
 pub use crate::error::{ErrorKind, PluginError, PluginResult};
+pub use crate::linked::{Linkage, LinkedDialect, linked_dialects};
 pub use crate::module::{
     HostServices, LogFn, LogLevel, PluginDescription, PluginHealth, PluginModule, PluginModuleRef,
     ROOT_MODULE_BASE_NAME,

@@ -485,6 +485,7 @@ async fn ping(
                 "name": plugin.name(),
                 "version": plugin.manifest().version,
                 "library": plugin.library_path(),
+                "built_in": plugin.built_in_package(),
             },
             "connect_ms": connect.as_secs_f64() * 1e3,
             "latency_ms": latency.as_secs_f64() * 1e3,
@@ -498,7 +499,7 @@ async fn ping(
             interface.config().redacted_url(),
             plugin.name(),
             plugin.manifest().version,
-            plugin.library_path().display(),
+            plugin.location(),
             connect.as_secs_f64() * 1e3,
             latency.as_secs_f64() * 1e3,
         );

@@ -74,6 +74,20 @@ enum Command {
     },
 }
 
+/// The command: parses the arguments, runs, and turns an error into its message and exit code.
+pub(crate) fn main() -> ExitCode {
+    use clap::Parser as _;
+    let args = Cli::parse();
+    init_logging(args.verbose);
+    match run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
 pub(crate) fn init_logging(verbose: bool) {
     use tracing_subscriber::EnvFilter;
     let default = if verbose { "debug" } else { "warn" };

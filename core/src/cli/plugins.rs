@@ -226,7 +226,10 @@ fn components(
     }
     let scheme = report.schemes.first()?;
     let plugin = registry.resolve(scheme).ok()?;
-    if plugin.library_path() != report.library_path.as_deref()? {
+    // The plugin that serves the scheme must be this one (a shadowed one lists nothing).
+    if plugin.library_path() != report.library_path.as_deref()
+        || plugin.built_in_package() != report.built_in.as_deref()
+    {
         return None;
     }
     let config = flowdb::DatabaseConfig::new(format!("{scheme}://"));
@@ -297,7 +300,7 @@ fn print_table_of_plugins(reports: &[PluginReport], registry: &PluginRegistry, v
                     .sha256
                     .as_deref()
                     .map_or_else(|| "-".to_owned(), |digest| digest[..12].to_owned()),
-                report.manifest_path.display().to_string(),
+                manifest_column(report),
             ]
         })
         .collect();
@@ -345,6 +348,15 @@ fn print_refused_places(registry: &PluginRegistry) {
     }
 }
 
+/// Where a plugin's manifest is, or that it has none because it is built in.
+fn manifest_column(report: &PluginReport) -> String {
+    match (&report.manifest_path, &report.built_in) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(package)) => format!("(built into this binary by {package})"),
+        (None, None) => "-".to_owned(),
+    }
+}
+
 fn print_info(report: &PluginReport, verbose: bool) {
     outln!("name:          {}", report.name);
     outln!("status:        {}", report.status.as_str());
@@ -364,7 +376,7 @@ fn print_info(report: &PluginReport, verbose: bool) {
     outln!("schemes:       {}", report.schemes.join(", "));
     outln!("capabilities:  {}", report.capabilities.join(", "));
     outln!("search tier:   {}", report.tier);
-    outln!("manifest:      {}", report.manifest_path.display());
+    outln!("manifest:      {}", manifest_column(report));
     if let Some(library) = &report.library_path {
         outln!("library:       {}", library.display());
     }

@@ -25,11 +25,12 @@ pub struct Outcome {
 }
 
 /// The pool cache key: Prefect keys engines by (event loop, URL, echo, timeout). Here the
-/// runtime a pool lives on is its plugin's, one per plugin library, so the library stands for it;
+/// runtime a pool lives on is its dialect's, one per plugin library or built-in dialect, so where
+/// the dialect's code is stands for it;
 /// and the SQL template overrides, which are checked as a pool opens, are part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct PoolKey {
-    library: PathBuf,
+    code: String,
     url: String,
     echo: bool,
     timeout: Option<Duration>,
@@ -68,7 +69,7 @@ impl Database {
     /// Opens (or reuses) the pool for `config` through `plugin`.
     pub async fn open(plugin: Arc<LoadedPlugin>, config: &DatabaseConfig) -> Result<Arc<Database>> {
         let key = PoolKey {
-            library: plugin.library_path().to_path_buf(),
+            code: plugin.location(),
             url: config.url().to_owned(),
             echo: config.echo,
             timeout: config.timeout,

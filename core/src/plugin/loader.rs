@@ -14,14 +14,21 @@
 //!    leaks libraries by design).
 //! 5. abi_stable checks its own header and the root module's layout against this host's.
 //! 6. The plugin's own description must agree with its manifest.
+//!
+//! A dialect linked into the host's binary ([`LoadedPlugin::built_in`]) has no file, no
+//! manifest and no separate process to probe: it is the host's own code, compiled against the
+//! host's own contract. It is only initialised.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use abi_stable::library::{LibraryError, lib_header_from_path};
 use abi_stable::std_types::{RResult, RStr};
 use flowdb_abi::{
-    CONTRACT_VERSION, HostServices, LogLevel, PluginDescription, PluginHealth, PluginModuleRef,
+    CONTRACT_VERSION, HostServices, Linkage, LinkedDialect, LogLevel, PluginDescription,
+    PluginHealth, PluginModuleRef,
 };
 
 use crate::plugin::manifest::Manifest;
@@ -55,8 +62,19 @@ pub struct LoadedPlugin {
     module: PluginModuleRef,
     description: PluginDescription,
     manifest: Manifest,
-    manifest_path: PathBuf,
-    library_path: PathBuf,
+    origin: Origin,
+}
+
+/// Where a loaded plugin's code came from.
+#[derive(Debug, Clone)]
+enum Origin {
+    /// A plugin library and the manifest beside it.
+    Library {
+        manifest_path: PathBuf,
+        library_path: PathBuf,
+    },
+    /// Linked into this binary by the named Cargo package.
+    BuiltIn { package: &'static str },
 }
 
 /// Checks that a plugin built against contract `contract_version` (with
@@ -112,7 +130,7 @@ impl std::fmt::Debug for LoadedPlugin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoadedPlugin")
             .field("name", &self.manifest.name)
-            .field("library_path", &self.library_path)
+            .field("origin", &self.origin)
             .finish_non_exhaustive()
     }
 }
@@ -157,8 +175,30 @@ impl LoadedPlugin {
             module,
             description,
             manifest,
-            manifest_path: manifest_path.to_path_buf(),
-            library_path,
+            origin: Origin::Library {
+                manifest_path: manifest_path.to_path_buf(),
+                library_path,
+            },
+        })
+    }
+
+    /// Initialises a dialect linked into this binary. `module` is its root module built for
+    /// [`Linkage::Static`], `manifest` what [`built_in_manifest`] made of its description.
+    pub(crate) fn built_in(
+        linked: &'static LinkedDialect,
+        module: PluginModuleRef,
+        manifest: Manifest,
+    ) -> Result<LoadedPlugin, LoadFailure> {
+        let description = call_plugin("describe", || (module.describe())())?;
+        init_module(module)?;
+        tracing::debug!(plugin = %manifest.name, package = linked.package, "built-in dialect initialised");
+        Ok(LoadedPlugin {
+            module,
+            description,
+            manifest,
+            origin: Origin::BuiltIn {
+                package: linked.package,
+            },
         })
     }
 
@@ -172,14 +212,17 @@ impl LoadedPlugin {
     ) -> Result<LoadedPlugin, LoadFailure> {
         check_compatible(&manifest)?;
         check_identity(&self.description, &manifest)?;
-        pins.check(&manifest.name, &self.library_path)
+        let library_path = manifest.library_path(manifest_path);
+        pins.check(&manifest.name, &library_path)
             .map_err(|reason| LoadFailure::Failed(format!("not loaded: {reason}")))?;
         Ok(LoadedPlugin {
             module: self.module,
             description: self.description.clone(),
             manifest,
-            manifest_path: manifest_path.to_path_buf(),
-            library_path: self.library_path.clone(),
+            origin: Origin::Library {
+                manifest_path: manifest_path.to_path_buf(),
+                library_path,
+            },
         })
     }
 
@@ -198,14 +241,36 @@ impl LoadedPlugin {
         &self.manifest
     }
 
-    /// Where its manifest is.
-    pub fn manifest_path(&self) -> &Path {
-        &self.manifest_path
+    /// Where its manifest is; `None` for a dialect built into this binary.
+    pub fn manifest_path(&self) -> Option<&Path> {
+        match &self.origin {
+            Origin::Library { manifest_path, .. } => Some(manifest_path),
+            Origin::BuiltIn { .. } => None,
+        }
     }
 
-    /// Where its library is.
-    pub fn library_path(&self) -> &Path {
-        &self.library_path
+    /// Where its library is; `None` for a dialect built into this binary.
+    pub fn library_path(&self) -> Option<&Path> {
+        match &self.origin {
+            Origin::Library { library_path, .. } => Some(library_path),
+            Origin::BuiltIn { .. } => None,
+        }
+    }
+
+    /// The Cargo package that linked it into this binary, for a built-in dialect.
+    pub fn built_in_package(&self) -> Option<&'static str> {
+        match &self.origin {
+            Origin::Library { .. } => None,
+            Origin::BuiltIn { package } => Some(package),
+        }
+    }
+
+    /// Where its code is, for messages: the library's path, or the package that built it in.
+    pub fn location(&self) -> String {
+        match &self.origin {
+            Origin::Library { library_path, .. } => library_path.display().to_string(),
+            Origin::BuiltIn { package } => format!("built into this binary by {package}"),
+        }
     }
 
     /// The dialect's name.
@@ -221,6 +286,65 @@ impl LoadedPlugin {
             shut_down: false,
         })
     }
+}
+
+/// The manifest a built-in dialect would have, made from its description: what listings and
+/// URL routing read for every plugin.
+pub(crate) fn built_in_manifest(description: &PluginDescription) -> Manifest {
+    Manifest {
+        manifest_version: crate::plugin::manifest::MANIFEST_VERSION,
+        name: description.name.to_string(),
+        version: description.version.to_string(),
+        sdk_version: description.sdk_version.to_string(),
+        contract_version: Some(description.abi_version.to_string()),
+        schemes: description.schemes.iter().map(|s| s.to_string()).collect(),
+        capabilities: description
+            .capabilities
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
+        library: String::new(),
+    }
+}
+
+/// A cache of one value per built-in registration (each registration is a distinct static,
+/// so its address is its key).
+pub(crate) type PerRegistration<T> = OnceLock<Mutex<HashMap<usize, T>>>;
+
+/// The value `cache` holds for `linked`, made by `make` the first time in the process.
+pub(crate) fn once_per_registration<T: Clone>(
+    cache: &'static PerRegistration<T>,
+    linked: &'static LinkedDialect,
+    make: impl FnOnce() -> Result<T, LoadFailure>,
+) -> Result<T, LoadFailure> {
+    let key = std::ptr::from_ref(linked) as usize;
+    let mut values = cache
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(value) = values.get(&key) {
+        return Ok(value.clone());
+    }
+    let value = make()?;
+    values.insert(key, value.clone());
+    Ok(value)
+}
+
+/// The root module of a built-in dialect, built once per process for [`Linkage::Static`].
+pub(crate) fn built_in_module(
+    linked: &'static LinkedDialect,
+) -> Result<PluginModuleRef, LoadFailure> {
+    static MODULES: PerRegistration<PluginModuleRef> = OnceLock::new();
+    once_per_registration(&MODULES, linked, || {
+        call_plugin("root module", || (linked.root_module)(Linkage::Static))
+    })
+}
+
+/// What a built-in dialect says of itself.
+pub(crate) fn built_in_description(
+    module: PluginModuleRef,
+) -> Result<PluginDescription, LoadFailure> {
+    call_plugin("describe", || (module.describe())())
 }
 
 fn check_compatible(manifest: &Manifest) -> Result<(), LoadFailure> {

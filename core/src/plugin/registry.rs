@@ -5,6 +5,14 @@
 //! order that claims it *and loads* serves it. A later candidate all of whose schemes are
 //! already served is `shadowed`, and `flowdb plugins list` names the plugin that shadows it. A
 //! candidate that fails to load claims nothing, so the next one in order gets its chance.
+//!
+//! **Built-in dialects come first.** A dialect linked into the host's binary (a plugin crate
+//! among the host's dependencies, registered by its `export_plugin!`) is a candidate of the
+//! `built-in` tier, ahead of every directory: it serves its schemes, and a plugin file that
+//! claims the same ones is listed as shadowed by it. A single-binary deployment runs the code
+//! it was built with, whatever files lie on the search path. Two built-in dialects that claim
+//! one scheme are a mistake in the host's build, not a choice to make at run time: both are
+//! refused, and a URL of that scheme fails naming both packages.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -14,7 +22,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::plugin::loader::{LoadFailure, LoadedPlugin};
+use flowdb_abi::LinkedDialect;
+
+use crate::plugin::loader::{
+    LoadFailure, LoadedPlugin, PerRegistration, built_in_description, built_in_manifest,
+    built_in_module, once_per_registration,
+};
 use crate::plugin::manifest::{MANIFEST_SUFFIX, Manifest};
 use crate::plugin::pins::{PluginPins, sha256_of_file};
 use crate::plugin::search::{SearchPath, SearchTier};
@@ -54,16 +67,35 @@ impl PluginStatus {
     }
 }
 
-/// One manifest found while searching.
+/// One manifest found while searching, or a dialect built into this binary.
 #[derive(Debug)]
 pub struct PluginCandidate {
-    /// The manifest file.
-    pub manifest_path: PathBuf,
-    /// The tier it was found in.
+    /// The manifest file; `None` for a built-in dialect.
+    pub manifest_path: Option<PathBuf>,
+    /// The tier it was found in ([`SearchTier::BuiltIn`] for a built-in dialect).
     pub tier: SearchTier,
-    /// The manifest, or why it is invalid.
+    /// The manifest (for a built-in dialect, made from its description), or why it is invalid.
     pub manifest: Result<Manifest, String>,
+    built_in: Option<&'static LinkedDialect>,
+    /// Why a built-in dialect is refused before it is initialised (it clashes with another).
+    refused: Option<String>,
     state: OnceLock<Result<Arc<LoadedPlugin>, LoadFailure>>,
+}
+
+impl PluginCandidate {
+    /// The Cargo package that linked this dialect into the binary, for a built-in one.
+    pub fn built_in_package(&self) -> Option<&'static str> {
+        self.built_in.map(|linked| linked.package)
+    }
+
+    /// Where the candidate is, for messages: its manifest, or the package that built it in.
+    pub fn location(&self) -> String {
+        match (&self.manifest_path, self.built_in) {
+            (Some(path), _) => path.display().to_string(),
+            (None, Some(linked)) => format!("built into this binary by {}", linked.package),
+            (None, None) => "nowhere".to_owned(),
+        }
+    }
 }
 
 /// Everything `flowdb plugins list` says about one plugin.
@@ -83,8 +115,10 @@ pub struct PluginReport {
     pub capabilities: Vec<String>,
     /// The tier it was found in.
     pub tier: SearchTier,
-    /// The manifest file.
-    pub manifest_path: PathBuf,
+    /// The manifest file; `None` for a built-in dialect.
+    pub manifest_path: Option<PathBuf>,
+    /// The Cargo package that linked it into this binary, for a built-in dialect.
+    pub built_in: Option<String>,
     /// The library file.
     pub library_path: Option<PathBuf>,
     /// The library's SHA-256 (lowercase hex), what a pin in the configuration file names.
@@ -183,7 +217,7 @@ impl PluginRegistry {
     /// Reads every manifest on the search path. Nothing is loaded yet, and no library is
     /// pinned: see [`with_pins`](Self::with_pins).
     pub fn discover(search: SearchPath) -> PluginRegistry {
-        let mut candidates: Vec<PluginCandidate> = Vec::new();
+        let mut candidates: Vec<PluginCandidate> = built_in_candidates();
         let mut trace = Vec::new();
         let mut ignored = Vec::new();
         let mut seen = BTreeSet::new();
@@ -241,9 +275,11 @@ impl PluginRegistry {
                     }
                 });
                 candidates.push(PluginCandidate {
-                    manifest_path,
+                    manifest_path: Some(manifest_path),
                     tier: dir.tier,
                     manifest,
+                    built_in: None,
+                    refused: None,
                     state: OnceLock::new(),
                 });
             }
@@ -327,19 +363,29 @@ impl PluginRegistry {
                     .manifest
                     .as_ref()
                     .map_err(|reason| LoadFailure::Failed(reason.clone()))?;
-                let library = manifest.library_path(&candidate.manifest_path);
+                if let Some(refused) = &candidate.refused {
+                    return Err(LoadFailure::Failed(refused.clone()));
+                }
+                let manifest_path = match (&candidate.manifest_path, candidate.built_in) {
+                    (_, Some(linked)) => return load_built_in(linked, manifest),
+                    (Some(path), None) => path,
+                    (None, None) => {
+                        return Err(LoadFailure::Failed("a candidate with no manifest".into()));
+                    }
+                };
+                let library = manifest.library_path(manifest_path);
                 let key = library.canonicalize().unwrap_or(library);
                 let mut loaded = loaded_libraries()
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 if let Some(plugin) = loaded.get(&key) {
                     return plugin
-                        .with_manifest(manifest.clone(), &candidate.manifest_path, &self.pins)
+                        .with_manifest(manifest.clone(), manifest_path, &self.pins)
                         .map(Arc::new);
                 }
                 let plugin = Arc::new(LoadedPlugin::load(
                     manifest.clone(),
-                    &candidate.manifest_path,
+                    manifest_path,
                     &self.pins,
                 )?);
                 loaded.insert(key, Arc::clone(&plugin));
@@ -366,9 +412,30 @@ impl PluginRegistry {
                 Err(failure) => rejected.push(format!(
                     "plugin `{}` ({}): {}",
                     manifest.name,
-                    candidate.manifest_path.display(),
+                    candidate.location(),
                     failure.reason()
                 )),
+            }
+            // Built-in dialects that clash over this scheme: no plugin file may stand in for
+            // the build's mistake.
+            if candidate.refused.is_some() {
+                let clashing = self.candidates.iter().filter(|other| {
+                    other.refused.is_some()
+                        && !std::ptr::eq(*other, candidate)
+                        && other.manifest.as_ref().is_ok_and(|other| {
+                            other.schemes.iter().any(|claimed| claimed == scheme)
+                        })
+                });
+                for other in clashing {
+                    if let (Ok(other_manifest), Some(reason)) = (&other.manifest, &other.refused) {
+                        rejected.push(format!(
+                            "plugin `{}` ({}): {reason}",
+                            other_manifest.name,
+                            other.location(),
+                        ));
+                    }
+                }
+                break;
             }
         }
         Err(Error::NoPlugin {
@@ -410,7 +477,11 @@ impl PluginRegistry {
                 Ok(manifest) => manifest,
                 Err(reason) => {
                     reports.push(PluginReport {
-                        name: manifest_stem(&candidate.manifest_path),
+                        name: candidate
+                            .manifest_path
+                            .as_deref()
+                            .map(manifest_stem)
+                            .unwrap_or_default(),
                         version: None,
                         sdk_version: None,
                         contract_version: None,
@@ -418,6 +489,7 @@ impl PluginRegistry {
                         capabilities: Vec::new(),
                         tier: candidate.tier,
                         manifest_path: candidate.manifest_path.clone(),
+                        built_in: candidate.built_in_package().map(str::to_owned),
                         library_path: None,
                         sha256: None,
                         status: PluginStatus::InvalidManifest,
@@ -428,7 +500,10 @@ impl PluginRegistry {
                     continue;
                 }
             };
-            let library_path = manifest.library_path(&candidate.manifest_path);
+            let library_path = candidate
+                .manifest_path
+                .as_deref()
+                .map(|manifest_path| manifest.library_path(manifest_path));
             let mut report = PluginReport {
                 name: manifest.name.clone(),
                 version: Some(manifest.version.clone()),
@@ -438,8 +513,11 @@ impl PluginRegistry {
                 capabilities: manifest.capabilities.clone(),
                 tier: candidate.tier,
                 manifest_path: candidate.manifest_path.clone(),
-                sha256: sha256_of_file(&library_path).ok(),
-                library_path: Some(library_path),
+                built_in: candidate.built_in_package().map(str::to_owned),
+                sha256: library_path
+                    .as_deref()
+                    .and_then(|library| sha256_of_file(library).ok()),
+                library_path,
                 status: PluginStatus::Found,
                 reason: None,
                 shadowed_by: None,
@@ -473,9 +551,9 @@ impl PluginRegistry {
                 candidate.state.get().cloned()
             };
             match outcome {
-                None => claim(&mut served, manifest, &candidate.manifest_path),
+                None => claim(&mut served, manifest, candidate),
                 Some(Ok(plugin)) => {
-                    claim(&mut served, manifest, &candidate.manifest_path);
+                    claim(&mut served, manifest, candidate);
                     let health = plugin.health();
                     if health.poisoned {
                         report.status = PluginStatus::Poisoned;
@@ -509,12 +587,84 @@ impl PluginRegistry {
     }
 }
 
-fn claim(served: &mut HashMap<String, String>, manifest: &Manifest, path: &Path) {
+fn claim(served: &mut HashMap<String, String>, manifest: &Manifest, candidate: &PluginCandidate) {
     for scheme in &manifest.schemes {
         served
             .entry(scheme.clone())
-            .or_insert_with(|| format!("`{}` ({})", manifest.name, path.display()));
+            .or_insert_with(|| format!("`{}` ({})", manifest.name, candidate.location()));
     }
+}
+
+/// The dialects linked into this binary, as candidates of the built-in tier. A built-in that
+/// claims a scheme another built-in claims too is refused, naming the other.
+fn built_in_candidates() -> Vec<PluginCandidate> {
+    let mut candidates: Vec<PluginCandidate> = flowdb_abi::linked_dialects()
+        .into_iter()
+        .map(|linked| {
+            let manifest = built_in_module(linked)
+                .and_then(built_in_description)
+                .map(|description| built_in_manifest(&description))
+                .map_err(|failure| failure.reason().to_owned());
+            PluginCandidate {
+                manifest_path: None,
+                tier: SearchTier::BuiltIn,
+                manifest,
+                built_in: Some(linked),
+                refused: None,
+                state: OnceLock::new(),
+            }
+        })
+        .collect();
+    let claims: Vec<(String, Vec<String>, &'static str)> = candidates
+        .iter()
+        .filter_map(|candidate| {
+            let manifest = candidate.manifest.as_ref().ok()?;
+            Some((
+                manifest.name.clone(),
+                manifest.schemes.clone(),
+                candidate.built_in_package()?,
+            ))
+        })
+        .collect();
+    for (index, candidate) in candidates.iter_mut().enumerate() {
+        let Ok(manifest) = &candidate.manifest else {
+            continue;
+        };
+        let clashes: Vec<String> = claims
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| *other != index)
+            .flat_map(|(_, (name, schemes, package))| {
+                schemes
+                    .iter()
+                    .filter(|scheme| manifest.schemes.contains(scheme))
+                    .map(move |scheme| format!("`{scheme}` with `{name}` from {package}"))
+            })
+            .collect();
+        if !clashes.is_empty() {
+            candidate.refused = Some(format!(
+                "two dialects built into this binary claim one scheme ({}); a binary links one dialect per scheme: remove one of the plugin crates from the host's dependencies",
+                clashes.join(", ")
+            ));
+        }
+    }
+    candidates
+}
+
+/// Initialises a built-in dialect, once per process however many registries find it.
+fn load_built_in(
+    linked: &'static LinkedDialect,
+    manifest: &Manifest,
+) -> Result<Arc<LoadedPlugin>, LoadFailure> {
+    static LOADED: PerRegistration<Arc<LoadedPlugin>> = OnceLock::new();
+    once_per_registration(&LOADED, linked, || {
+        let module = built_in_module(linked)?;
+        Ok(Arc::new(LoadedPlugin::built_in(
+            linked,
+            module,
+            manifest.clone(),
+        )?))
+    })
 }
 
 fn manifest_stem(path: &Path) -> String {

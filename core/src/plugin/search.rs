@@ -23,6 +23,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SearchTier {
+    /// Linked into this binary: no file, ahead of every directory.
+    BuiltIn,
     /// Given by the caller.
     Explicit,
     /// From `FLOWDB_PLUGIN_PATH`.
@@ -38,6 +40,7 @@ pub enum SearchTier {
 impl fmt::Display for SearchTier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            SearchTier::BuiltIn => "built-in",
             SearchTier::Explicit => "explicit",
             SearchTier::Environment => "FLOWDB_PLUGIN_PATH",
             SearchTier::Executable => "executable",

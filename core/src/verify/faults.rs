@@ -21,14 +21,19 @@ use flowdb_abi::{FAULT_OPTION, PluginError};
 /// new directory `label` inside the run's own.
 fn private_copy(context: &Context, label: &str) -> Result<Arc<LoadedPlugin>, String> {
     let plugin = &context.plugin;
+    let Some(library_path) = plugin.library_path() else {
+        return Err(format!(
+            "{SKIPPED}the dialect is {}: there is no library to load a second, private copy of; verify its library build for this check",
+            plugin.location()
+        ));
+    };
     let dir = context.work_dir.path().join(label);
     let fail = |what: &str, err: std::io::Error| format!("{what} {}: {err}", dir.display());
     std::fs::create_dir(&dir).map_err(|err| fail("cannot create", err))?;
-    let library_name = plugin
-        .library_path()
+    let library_name = library_path
         .file_name()
         .ok_or("the plugin's library has no file name")?;
-    std::fs::copy(plugin.library_path(), dir.join(library_name))
+    std::fs::copy(library_path, dir.join(library_name))
         .map_err(|err| fail("cannot copy the library into", err))?;
     let manifest = plugin.manifest();
     // TOML's basic strings escape as JSON's do.
@@ -61,7 +66,8 @@ fn private_copy(context: &Context, label: &str) -> Result<Arc<LoadedPlugin>, Str
     let registry = PluginRegistry::discover(SearchPath::explicit_only([manifest_path]));
     let candidate = registry
         .candidates()
-        .first()
+        .iter()
+        .find(|candidate| candidate.built_in_package().is_none())
         .ok_or("the copied manifest was not found")?;
     registry.load_candidate(candidate).map_err(|failure| {
         format!(

@@ -175,6 +175,9 @@ pub struct PluginSummary {
     pub manifest_path: Option<PathBuf>,
     /// Its library.
     pub library_path: Option<PathBuf>,
+    /// The Cargo package that linked it into this binary, for a built-in dialect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub built_in: Option<String>,
 }
 
 /// One row of the feature table: a capability, whether the plugin declares it and what the
@@ -406,7 +409,10 @@ pub async fn verify(options: VerifyOptions) -> Result<VerifyReport> {
                 name: "load.library".into(),
                 about: "the library opens, its layout and contract fit this host, and its description matches its manifest".into(),
                 outcome: Outcome::Passed,
-                detail: format!("loaded from {}", plugin.library_path().display()),
+                detail: match plugin.library_path() {
+                    Some(library) => format!("loaded from {}", library.display()),
+                    None => plugin.location(),
+                },
                 millis: millis(started),
             });
             plugin
@@ -560,9 +566,12 @@ fn load(
         PluginRegistry::discover(options.search.clone())
     };
     let by_name = !by_path;
+    // By name, a dialect built into this binary comes first, as it does for URLs; a path
+    // names a file.
     let candidate = registry
         .candidates()
         .iter()
+        .filter(|candidate| by_name || candidate.built_in_package().is_none())
         .find(|candidate| match &candidate.manifest {
             Ok(manifest) => !by_name || manifest.name == options.plugin,
             Err(_) => !by_name,
@@ -597,14 +606,14 @@ fn load(
         Err(reason) => {
             let summary = PluginSummary {
                 name: options.plugin.clone(),
-                manifest_path: Some(candidate.manifest_path.clone()),
+                manifest_path: candidate.manifest_path.clone(),
                 ..PluginSummary::default()
             };
             return Ok((
                 summary,
                 Err(format!(
                     "the manifest {} is invalid: {reason}",
-                    candidate.manifest_path.display()
+                    candidate.location()
                 )),
             ));
         }
@@ -616,8 +625,12 @@ fn load(
         contract_version: Some(manifest.contract_version().to_owned()),
         schemes: manifest.schemes.clone(),
         capabilities: manifest.capabilities.clone(),
-        manifest_path: Some(candidate.manifest_path.clone()),
-        library_path: Some(manifest.library_path(&candidate.manifest_path)),
+        manifest_path: candidate.manifest_path.clone(),
+        library_path: candidate
+            .manifest_path
+            .as_deref()
+            .map(|manifest_path| manifest.library_path(manifest_path)),
+        built_in: candidate.built_in_package().map(str::to_owned),
     };
     let loaded = registry
         .load_candidate(candidate)
@@ -697,8 +710,9 @@ fn summarize(plugin: &LoadedPlugin) -> PluginSummary {
             .iter()
             .map(|s| s.to_string())
             .collect(),
-        manifest_path: Some(plugin.manifest_path().to_path_buf()),
-        library_path: Some(plugin.library_path().to_path_buf()),
+        manifest_path: plugin.manifest_path().map(Path::to_path_buf),
+        library_path: plugin.library_path().map(Path::to_path_buf),
+        built_in: plugin.built_in_package().map(str::to_owned),
     }
 }
 
@@ -747,7 +761,7 @@ async fn open_context(
         });
     }
     context.reference = match PluginRegistry::discover(search.clone()).resolve(REFERENCE_DIALECT) {
-        Ok(reference) if reference.library_path() == plugin.library_path() => Err(
+        Ok(reference) if reference.location() == plugin.location() => Err(
             "the plugin is the SQLite dialect the hot path is compared with: nothing to compare"
                 .to_owned(),
         ),

@@ -24,6 +24,7 @@ use crate::abi::{
     QueryComponentsBox, Statement, UnitOfWork, Value,
 };
 use crate::error::{Error, ErrorKind, Result};
+use crate::state::DialectState;
 use crate::value::ValueExt;
 
 pub use crate::abi::queries::TEMPLATE_DIR_OPTION;
@@ -110,9 +111,10 @@ impl DialectQueries for NoQueryComponents {
 }
 
 pub(crate) fn export_queries(
+    state: &'static DialectState,
     queries: Box<dyn DialectQueries>,
-    dialect: &'static str,
 ) -> QueryComponentsBox {
+    let dialect = state.name;
     let components = queries
         .components()
         .into_iter()
@@ -123,6 +125,7 @@ pub(crate) fn export_queries(
             queries,
             components,
             dialect,
+            state,
         },
         TD_Opaque,
     )
@@ -132,6 +135,7 @@ struct ExportedQueries {
     queries: Box<dyn DialectQueries>,
     components: BTreeMap<String, ComponentInfo>,
     dialect: &'static str,
+    state: &'static DialectState,
 }
 
 impl ExportedQueries {
@@ -158,7 +162,7 @@ impl ExportedQueries {
 
 impl QueryComponents for ExportedQueries {
     fn unique_key(&self) -> RString {
-        crate::panic_guard::guard_sync("query components unique_key", || {
+        crate::panic_guard::guard_sync(self.state, "query components unique_key", || {
             Ok(self.queries.unique_key())
         })
         .unwrap_or_default()
@@ -170,7 +174,7 @@ impl QueryComponents for ExportedQueries {
     }
 
     fn properties(&self) -> RVec<NamedValue> {
-        crate::panic_guard::guard_sync("query components properties", || {
+        crate::panic_guard::guard_sync(self.state, "query components properties", || {
             Ok(self.queries.properties())
         })
         .unwrap_or_default()
@@ -183,7 +187,7 @@ impl QueryComponents for ExportedQueries {
     }
 
     fn render(&self, component: RStr<'_>, arguments: RVec<NamedValue>) -> PluginResult<UnitOfWork> {
-        crate::panic_guard::guard_sync("query component render", || {
+        crate::panic_guard::guard_sync(self.state, "query component render", || {
             self.render_checked(component.as_str(), arguments)
         })
         .into()
