@@ -46,6 +46,25 @@ target/debug/flowdb plugins verify sqlite --url "sqlite+aiosqlite:///$verify_dir
 target/debug/flowdb plugins verify postgresql --url "$FLOWDB_TEST_POSTGRES_URL"
 target/debug/flowdb plugins verify mysql --url "$FLOWDB_TEST_MYSQL_URL"
 
+# The same suite on the three dialects linked statically into one binary (flowdb-static,
+# src/bin/flowdb-static.rs), which `plugins list` must show as built-in, serving their schemes
+# ahead of the plugin files beside it.
+if [[ -f Cargo.lock ]]; then
+    cargo build -p flowdb --features static-dialects --bin flowdb-static --locked
+else
+    cargo build -p flowdb --features static-dialects --bin flowdb-static
+fi
+target/debug/flowdb-static plugins list | tee "$verify_dir/static-list.txt"
+for name in sqlite postgresql mysql; do
+    if ! grep -Eq "^$name +[^ ]+ +[^ ]+ +[^ ]+ +built-in +loaded " "$verify_dir/static-list.txt"; then
+        echo "error: flowdb-static does not list $name as a loaded built-in dialect" >&2
+        exit 1
+    fi
+done
+target/debug/flowdb-static plugins verify sqlite --url "sqlite+aiosqlite:///$verify_dir/static.db"
+target/debug/flowdb-static plugins verify postgresql --url "$FLOWDB_TEST_POSTGRES_URL"
+target/debug/flowdb-static plugins verify mysql --url "$FLOWDB_TEST_MYSQL_URL"
+
 # A plugin crate from `flowdb plugins new`, built outside the workspace, loads and passes the
 # load checks.
 bash scripts/plugin-new-check.sh target/debug/flowdb

@@ -606,8 +606,11 @@ async fn run_soak(
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let registry =
-        PluginRegistry::discover(SearchPath::from_env().with_explicit(args.plugin_paths.clone()));
+    let registry = PluginRegistry::discover_libraries(
+        // This binary links the plugin crates for the static baseline, so their dialects are
+        // built in; the plugin path must run on the libraries.
+        SearchPath::from_env().with_explicit(args.plugin_paths.clone()),
+    );
     if let Some(duration) = args.soak {
         return run_soak(&args, &registry, duration).await;
     }

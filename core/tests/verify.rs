@@ -604,7 +604,7 @@ fn plugins_new_writes_a_crate_and_refuses_an_existing_directory_or_a_bad_name() 
     let cargo = std::fs::read_to_string(target.join("Cargo.toml")).unwrap();
     assert!(
         cargo.contains("name = \"flowdb-plugin-my-db\"")
-            && cargo.contains("crate-type = [\"cdylib\"]")
+            && cargo.contains("crate-type = [\"cdylib\", \"rlib\"]")
             && cargo.contains("\n[workspace]\n")
             && cargo.contains("flowdb-plugin-sdk = { path = "),
         "{cargo}"

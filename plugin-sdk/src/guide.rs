@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! mydb/
-//!   Cargo.toml          crate-type = ["cdylib"]; flowdb-plugin-sdk; flowdb-plugin-build
+//!   Cargo.toml          crate-type = ["cdylib", "rlib"]; flowdb-plugin-sdk; flowdb-plugin-build
 //!   build.rs            flowdb_plugin_build::write_manifest("flowdb-plugin.toml")
 //!   flowdb-plugin.toml  the manifest template: name, schemes, capabilities
 //!   src/lib.rs          a Dialect, a Pool and a Transaction that say "not written yet"
@@ -144,6 +144,23 @@
 //! `/usr/local/lib/flowdb/plugins` and `/usr/lib/flowdb/plugins`. The files and their
 //! directories must be writable by no one but their owner (root or the user flowdb runs as).
 //! An operator may pin the library's SHA-256 in the configuration file.
+//!
+//! **Or built in.** With `crate-type = ["cdylib", "rlib"]` (what `plugins new` writes) the
+//! same crate can be linked into a host's own binary, for a single-binary deployment: the host
+//! lists the crate among its dependencies and names it once (`use mydb_plugin as _;`), and
+//! [`export_plugin!`](crate::export_plugin)'s registration makes the dialect *built-in*. The
+//! host reaches it through the same registry and URLs, `flowdb plugins list` shows it in the
+//! `built-in` tier, and it serves its schemes ahead of every plugin file (a file claiming one
+//! of them is listed as shadowed by it). Two built-in dialects that claim one scheme are
+//! refused, naming both crates. A built-in dialect keeps its own runtime and poison flag, as a
+//! library does; its `tracing` events go straight to the host's subscriber. flowdb's own
+//! `flowdb-static` binary (`cargo build -p flowdb --features static-dialects`) is such a host,
+//! and `flowdb-static plugins verify NAME --url URL` runs the suite on the built-in dialect;
+//! the checks that load a second, private copy of a library are skipped there with the reason.
+//!
+//! A plugin library serves exactly one dialect. A crate that builds on another plugin crate
+//! (reusing its pool) links that crate's registration too, and says which dialect its library
+//! serves: `export_plugin!(MyDialect, supersedes: [TheirDialect])`.
 //!
 //! ## 11. Versions
 //!

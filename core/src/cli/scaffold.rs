@@ -129,9 +129,10 @@ version = "0.1.0"
 edition = "2024"
 publish = false
 
-# A plugin is a C-ABI shared library the host loads at run time.
+# A plugin is a C-ABI shared library the host loads at run time (cdylib), and a crate a host
+# may link into its own binary instead (rlib: the dialect is then built in).
 [lib]
-crate-type = ["cdylib"]
+crate-type = ["cdylib", "rlib"]
 
 [dependencies]
 {sdk}

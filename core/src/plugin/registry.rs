@@ -216,8 +216,29 @@ impl PluginRegistry {
 
     /// Reads every manifest on the search path. Nothing is loaded yet, and no library is
     /// pinned: see [`with_pins`](Self::with_pins).
+    ///
+    /// The dialects built into this binary come first (the `built-in` tier).
     pub fn discover(search: SearchPath) -> PluginRegistry {
-        let mut candidates: Vec<PluginCandidate> = built_in_candidates();
+        Self::discover_from(built_in_candidates(), search)
+    }
+
+    /// As [`discover`](Self::discover), but plugin libraries only: the dialects built into
+    /// this binary are left out. For what must exercise the library builds even in a binary
+    /// that links the same crates (flowdb-bench measures the plugin boundary against the
+    /// crates linked in).
+    ///
+    /// ```
+    /// use flowdb::plugin::{PluginRegistry, SearchPath, SearchTier};
+    ///
+    /// let registry = PluginRegistry::discover_libraries(SearchPath::from_env());
+    /// assert!(registry.candidates().iter().all(|c| c.tier != SearchTier::BuiltIn));
+    /// ```
+    pub fn discover_libraries(search: SearchPath) -> PluginRegistry {
+        Self::discover_from(Vec::new(), search)
+    }
+
+    fn discover_from(built_in: Vec<PluginCandidate>, search: SearchPath) -> PluginRegistry {
+        let mut candidates: Vec<PluginCandidate> = built_in;
         let mut trace = Vec::new();
         let mut ignored = Vec::new();
         let mut seen = BTreeSet::new();

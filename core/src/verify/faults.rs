@@ -63,11 +63,10 @@ fn private_copy(context: &Context, label: &str) -> Result<Arc<LoadedPlugin>, Str
     let manifest_path = dir.join(format!("copy{MANIFEST_SUFFIX}"));
     std::fs::write(&manifest_path, text)
         .map_err(|err| fail("cannot write a manifest into", err))?;
-    let registry = PluginRegistry::discover(SearchPath::explicit_only([manifest_path]));
+    let registry = PluginRegistry::discover_libraries(SearchPath::explicit_only([manifest_path]));
     let candidate = registry
         .candidates()
-        .iter()
-        .find(|candidate| candidate.built_in_package().is_none())
+        .first()
         .ok_or("the copied manifest was not found")?;
     registry.load_candidate(candidate).map_err(|failure| {
         format!(

@@ -554,7 +554,8 @@ fn load(
         || options.plugin.ends_with(MANIFEST_SUFFIX)
         || options.plugin.ends_with(std::env::consts::DLL_SUFFIX);
     let registry = if by_path && target.exists() {
-        PluginRegistry::discover(SearchPath::explicit_only([manifest_for(target)?]))
+        // A path names a file: the library, even when its dialect is also built in.
+        PluginRegistry::discover_libraries(SearchPath::explicit_only([manifest_for(target)?]))
     } else if by_path {
         return Err(Error::PluginTarget {
             reason: format!(
@@ -566,12 +567,10 @@ fn load(
         PluginRegistry::discover(options.search.clone())
     };
     let by_name = !by_path;
-    // By name, a dialect built into this binary comes first, as it does for URLs; a path
-    // names a file.
+    // By name, a dialect built into this binary comes first, as it does for URLs.
     let candidate = registry
         .candidates()
         .iter()
-        .filter(|candidate| by_name || candidate.built_in_package().is_none())
         .find(|candidate| match &candidate.manifest {
             Ok(manifest) => !by_name || manifest.name == options.plugin,
             Err(_) => !by_name,
