@@ -1,6 +1,6 @@
 //! The hot path under concurrency: eight writers on one SQLite file lose nothing and never see
-//! "database is locked"; eight workers polling and claiming on either dialect claim every run
-//! exactly once.
+//! "database is locked"; eight workers polling and claiming on every dialect claim every run
+//! exactly once; a run another transaction holds is left out of the polls, which do not wait.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -9,10 +9,13 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{TimeDelta, Utc};
-use common::{interface, temp_dir, with_postgres_database};
-use flowdb::models::{Flow, FlowRun, StateType, WorkPool, WorkQueue};
+use common::{interface, temp_dir, with_mysql_database, with_postgres_database};
+use flowdb::models::{Flow, FlowRun, Lock, Select, StateType, WorkPool, WorkQueue};
 use flowdb::orchestration::{ExpectedState, StateProposal};
-use flowdb::queries::components::{CountFlowRuns, FlowRunFilter, GetScheduledFlowRunsFromWorkPool};
+use flowdb::queries::components::{
+    CountFlowRuns, FlowRunFilter, GetScheduledFlowRunsFromWorkPool,
+    GetScheduledFlowRunsFromWorkQueues,
+};
 use flowdb::{DbInterface, Error};
 use uuid::Uuid;
 
@@ -197,6 +200,104 @@ async fn sqlite_read_then_write_units_are_never_locked_out() {
         rows.row(0).unwrap().get::<i64>("n").unwrap() as usize,
         WRITERS * RUNS_PER_WRITER
     );
+}
+
+/// A run another transaction holds (here a `FOR UPDATE` read, as a claim in progress) is left
+/// out of both polls, which return the other runs without waiting for it; once the holder
+/// ends, the run is polled again.
+async fn a_held_run_is_left_out_of_the_polls(db: Arc<DbInterface>) {
+    let (flow, pool, queue) = setup(&db).await;
+    let runs: Vec<FlowRun> = (0..3_i64)
+        .map(|index| {
+            FlowRun::new(
+                flow.id,
+                format!("held{index}"),
+                Utc::now() - TimeDelta::seconds(10 - index),
+            )
+            .in_queue(&queue)
+        })
+        .collect();
+    let ids = db.create_flow_runs(runs, Utc::now()).await.unwrap();
+    assert_eq!(ids.len(), 3);
+    let held = ids[0];
+    let worker_poll = GetScheduledFlowRunsFromWorkPool {
+        work_pool_ids: Some(vec![pool.id]),
+        ..Default::default()
+    };
+    let queue_poll = GetScheduledFlowRunsFromWorkQueues {
+        work_queue_ids: Some(vec![queue.id]),
+        ..Default::default()
+    };
+    let mut holder = db
+        .session()
+        .await
+        .unwrap()
+        .begin_transaction(true)
+        .await
+        .unwrap();
+    let locked = Select::<FlowRun>::new()
+        .filter(FlowRun::id.eq(&held))
+        .for_update(Lock::Wait)
+        .fetch_in(&db, &mut holder)
+        .await
+        .unwrap();
+    assert_eq!(locked.len(), 1);
+    let patience = std::time::Duration::from_secs(10);
+    let polled: HashSet<Uuid> =
+        tokio::time::timeout(patience, db.get_scheduled_flow_runs(&worker_poll))
+            .await
+            .expect("the worker poll waited for the held run")
+            .unwrap()
+            .into_iter()
+            .map(|run| run.flow_run.id)
+            .collect();
+    assert_eq!(polled, ids[1..].iter().copied().collect(), "held: {held}");
+    let by_queue: HashSet<Uuid> = tokio::time::timeout(
+        patience,
+        db.get_scheduled_flow_runs_from_work_queues(&queue_poll),
+    )
+    .await
+    .expect("the work-queue poll waited for the held run")
+    .unwrap()
+    .into_iter()
+    .map(|run| run.flow_run.id)
+    .collect();
+    assert_eq!(by_queue, ids[1..].iter().copied().collect(), "held: {held}");
+    holder.rollback().await.unwrap();
+    let after = db.get_scheduled_flow_runs(&worker_poll).await.unwrap();
+    assert_eq!(after.len(), 3, "the run is polled again once released");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_polls_leave_out_a_held_run() {
+    with_postgres_database(|url| async move {
+        a_held_run_is_left_out_of_the_polls(interface(&url)).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mysql_polls_leave_out_a_held_run() {
+    with_mysql_database(|url| async move {
+        a_held_run_is_left_out_of_the_polls(interface(&url)).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mysql_concurrent_writers_lose_nothing() {
+    with_mysql_database(|url| async move {
+        concurrent_writers_lose_nothing(interface(&url)).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mysql_concurrent_claims_are_exactly_once() {
+    with_mysql_database(|url| async move {
+        concurrent_claims_are_exactly_once(interface(&url)).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -33,9 +33,9 @@ pub struct WorkQueueFlowRun {
 impl DbInterface {
     /// The worker poll (Prefect's `get_scheduled_flow_runs_from_work_pool`): SCHEDULED runs of
     /// unpaused pools and queues, within the pools' and queues' concurrency limits, soonest
-    /// first (by queue priority first with `respect_queue_priorities`). On PostgreSQL the runs
-    /// are locked `FOR UPDATE SKIP LOCKED` while the statement runs, so concurrent polls see
-    /// disjoint runs when a claim follows in the same transaction; claim with
+    /// first (by queue priority first with `respect_queue_priorities`). On PostgreSQL and
+    /// MySQL the runs are read `FOR UPDATE SKIP LOCKED`: overlapping polls see disjoint runs,
+    /// and a run another transaction holds is left out rather than waited for. Claim with
     /// [`set_flow_run_state`](DbInterface::set_flow_run_state) and an expected state.
     pub async fn get_scheduled_flow_runs(
         &self,
