@@ -1,5 +1,6 @@
 //! flowdb: the database layer of a workflow-orchestration server (Prefect 3's
-//! `prefect.server.database`), with every SQL dialect a plugin loaded at run time.
+//! `prefect.server.database`), with every SQL dialect a plugin loaded at run time, or a
+//! plugin crate the host links in (a *built-in* dialect, reached the same way).
 //!
 //! A host gets a working database from one URL:
 //!

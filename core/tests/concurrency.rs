@@ -236,7 +236,7 @@ async fn a_held_run_is_left_out_of_the_polls(db: Arc<DbInterface>) {
         .await
         .unwrap();
     let locked = Select::<FlowRun>::new()
-        .filter(FlowRun::id.eq(&held))
+        .filter(FlowRun::id.eq(held))
         .for_update(Lock::Wait)
         .fetch_in(&db, &mut holder)
         .await

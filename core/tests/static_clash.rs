@@ -13,7 +13,7 @@ use flowdb_plugin_sqlite as _;
 
 #[test]
 fn two_built_in_dialects_for_one_scheme_are_both_refused_naming_each_other() {
-    let reports = common::registry().report(true);
+    let reports = common::registry_with_built_ins().report(true);
     let built_in: Vec<_> = reports
         .iter()
         .filter(|report| report.tier == SearchTier::BuiltIn)
@@ -28,13 +28,25 @@ fn two_built_in_dialects_for_one_scheme_are_both_refused_naming_each_other() {
             "{reason}"
         );
     }
+    // The sqlite plugin file is not loaded in their place: it is shadowed by the refused
+    // built-in, as resolution is.
+    let file = reports
+        .iter()
+        .find(|r| r.name == "sqlite" && r.tier != SearchTier::BuiltIn)
+        .unwrap();
+    assert_eq!(file.status, PluginStatus::Shadowed, "{file:#?}");
+    assert!(
+        file.reason.as_deref().unwrap().contains("which is refused"),
+        "{:?}",
+        file.reason
+    );
     let sqlite = built_in.iter().find(|r| r.name == "sqlite").unwrap();
     assert!(
         sqlite
             .reason
             .as_deref()
             .unwrap()
-            .contains("`sqlite` with `clashing-sqlite` from flowdb-fixture-scheme-clash"),
+            .contains("`sqlite` with `clashing-sqlite` from flowdb-fixture-scheme-clash 0.2.0"),
         "{:?}",
         sqlite.reason
     );
@@ -44,7 +56,7 @@ fn two_built_in_dialects_for_one_scheme_are_both_refused_naming_each_other() {
 fn a_url_of_the_clashing_scheme_fails_naming_both_packages_and_no_file_stands_in() {
     let err = DbInterface::with_registry(
         DatabaseConfig::new("sqlite:////tmp/never-opened.db"),
-        common::registry(),
+        common::registry_with_built_ins(),
     )
     .unwrap_err()
     .to_string();
@@ -58,9 +70,12 @@ fn a_url_of_the_clashing_scheme_fails_naming_both_packages_and_no_file_stands_in
         "the file was tried: {err}"
     );
     // The fixture's other scheme is its alone, but the fixture is refused as a whole.
-    let other = DbInterface::with_registry(DatabaseConfig::new("clashing://x"), common::registry())
-        .unwrap_err()
-        .to_string();
+    let other = DbInterface::with_registry(
+        DatabaseConfig::new("clashing://x"),
+        common::registry_with_built_ins(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         other.contains("two dialects built into this binary claim one scheme"),
         "{other}"

@@ -13,7 +13,7 @@ use flowdb_plugin_sqlite as _;
 
 #[test]
 fn built_in_dialects_come_first_and_shadow_the_files_for_their_schemes() {
-    let reports = common::registry().report(true);
+    let reports = common::registry_with_built_ins().report(true);
     let sqlite: Vec<_> = reports.iter().filter(|r| r.name == "sqlite").collect();
     assert_eq!(sqlite.len(), 2, "the built-in and the file: {reports:#?}");
     let (built_in, file) = (sqlite[0], sqlite[1]);
@@ -51,6 +51,26 @@ fn built_in_dialects_come_first_and_shadow_the_files_for_their_schemes() {
         (SearchTier::Explicit, PluginStatus::Loaded),
         "a dialect not linked in is served by its file"
     );
+    // A registry of libraries only has none of them.
+    let libraries =
+        flowdb::plugin::PluginRegistry::discover_libraries(SearchPath::explicit_only([
+            common::plugin_dir(),
+        ]));
+    assert!(
+        libraries
+            .candidates()
+            .iter()
+            .all(|candidate| candidate.tier != SearchTier::BuiltIn)
+    );
+    let sqlite_file = libraries.resolve("sqlite").unwrap();
+    assert!(sqlite_file.library_path().is_some());
+    // Searching nowhere leaves the built-ins alone: a single binary that loads no file.
+    let nowhere = flowdb::plugin::PluginRegistry::discover(SearchPath::explicit_only(Vec::new()));
+    assert_eq!(
+        nowhere.resolve("sqlite").unwrap().built_in_package(),
+        Some("flowdb-plugin-sqlite")
+    );
+    assert!(nowhere.resolve("postgresql").is_err());
     // The JSON a listing prints says where the code is.
     let json = serde_json::to_value(built_in).unwrap();
     assert_eq!(json["tier"], "built-in");
@@ -60,7 +80,11 @@ fn built_in_dialects_come_first_and_shadow_the_files_for_their_schemes() {
 #[tokio::test]
 async fn a_url_of_a_built_in_scheme_runs_on_the_built_in_dialect() {
     let dir = common::temp_dir("built-in");
-    let db = common::interface(&format!("sqlite:///{}/built-in.db", dir.display()));
+    let db = flowdb::DbInterface::with_registry(
+        flowdb::DatabaseConfig::new(format!("sqlite:///{}/built-in.db", dir.display())),
+        common::registry_with_built_ins(),
+    )
+    .unwrap();
     let plugin = db.plugin();
     assert_eq!(plugin.built_in_package(), Some("flowdb-plugin-sqlite"));
     assert_eq!(plugin.library_path(), None);
@@ -134,15 +158,27 @@ async fn the_suite_passes_on_built_in_dialects() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-/// A path names a file: the library build of a dialect that is also built in is what runs.
+/// A path names a file: the library build of a dialect that is also built in is what runs,
+/// and its private copies (the panic checks) are copies of that file, never the built-in,
+/// which stays unpoisoned.
 #[tokio::test]
 async fn a_path_verifies_the_file_even_when_the_dialect_is_built_in() {
-    let manifest = common::plugin_dir().join("sqlite.flowdb-plugin.toml");
-    let report = verify(options(manifest.to_str().unwrap(), None))
-        .await
-        .unwrap();
-    assert!(report.passed(), "{}", report.to_table());
-    assert_eq!(report.plugin.built_in, None);
-    let load = report.check("load.library").unwrap();
-    assert!(load.detail.starts_with("loaded from "), "{}", load.detail);
+    let manifest = common::plugin_dir().join("mysql.flowdb-plugin.toml");
+    let manifest = manifest.to_str().unwrap().to_owned();
+    common::with_mysql_database(|url| async move {
+        let report = verify(options(&manifest, Some(url))).await.unwrap();
+        assert!(report.passed(), "{}", report.to_table());
+        assert_eq!(report.plugin.built_in, None);
+        let load = report.check("load.library").unwrap();
+        assert!(load.detail.starts_with("loaded from "), "{}", load.detail);
+        let panics = report.check("panics.contained").unwrap();
+        assert_eq!(panics.outcome, Outcome::Passed, "{}", panics.detail);
+    })
+    .await;
+    let built_in = common::registry_with_built_ins().resolve("mysql").unwrap();
+    assert_eq!(built_in.built_in_package(), Some("flowdb-plugin-mysql"));
+    assert!(
+        !built_in.health().poisoned,
+        "a panic check reached the built-in"
+    );
 }

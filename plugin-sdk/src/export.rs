@@ -18,7 +18,7 @@ use async_ffi::FfiFuture;
 use crate::abi::{
     CONTRACT_VERSION, ConnectOptions, FAULT_OPTION, HostServices, Linkage, LinkedDialect, OrmBox,
     PluginDescription, PluginError, PluginHealth, PluginModule, PluginModuleRef, PluginResult,
-    PoolBox, QueryComponentsBox, linked_dialects,
+    PoolBox, QueryComponentsBox, linked_dialects, without_superseded,
 };
 use crate::config::{Dialect, Pool as _, export_pool};
 use crate::panic_guard::{guard_future, guard_sync};
@@ -71,14 +71,7 @@ fn library_root_module() -> Result<PluginModuleRef, RBoxError> {
 
 /// Of the dialects registered in a library, the one it serves: the one no other supersedes.
 fn library_dialect(linked: Vec<&'static LinkedDialect>) -> Result<&'static LinkedDialect, String> {
-    let superseded: Vec<&str> = linked
-        .iter()
-        .flat_map(|dialect| dialect.supersedes.iter().copied())
-        .collect();
-    let serving: Vec<&'static LinkedDialect> = linked
-        .into_iter()
-        .filter(|dialect| !superseded.contains(&dialect.name))
-        .collect();
+    let serving = without_superseded(linked);
     match serving.as_slice() {
         [dialect] => Ok(dialect),
         [] => Err("the library registers no dialect it serves: call flowdb_plugin_sdk::export_plugin!(YourDialect) once at the root of the plugin crate".to_owned()),
@@ -296,6 +289,14 @@ mod tests {
         supersedes: &["base"],
         root_module: unused_root,
     };
+    /// A wrapper that keeps the name of the dialect it wraps.
+    static PATCHED_BASE: LinkedDialect = LinkedDialect {
+        name: "base",
+        package: "patched-base-plugin",
+        version: "1.0.1",
+        supersedes: &["base"],
+        root_module: unused_root,
+    };
     static OTHER: LinkedDialect = LinkedDialect {
         name: "other",
         package: "other-plugin",
@@ -310,6 +311,10 @@ mod tests {
         assert_eq!(
             library_dialect(vec![&BASE, &WRAPPER]).map(|d| d.name),
             Ok("wrapper")
+        );
+        assert_eq!(
+            library_dialect(vec![&BASE, &PATCHED_BASE]).map(|d| d.package),
+            Ok("patched-base-plugin")
         );
         let none = library_dialect(vec![]).expect_err("nothing to serve");
         assert!(

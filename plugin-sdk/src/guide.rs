@@ -63,7 +63,7 @@
 //! Keep the server's code: [`with_sqlstate`](crate::abi::PluginError::with_sqlstate) and
 //! [`with_vendor_code`](crate::abi::PluginError::with_vendor_code). A panic anywhere in the plugin
 //! becomes a `PANIC` error and poisons the plugin (later calls fail with `POISONED`); the host
-//! lives on. Logs from `tracing` or `log` reach the host's subscriber.
+//! lives on. Logs from `tracing` or `log` reach the host's subscriber (a dialect built into a host shares the host's `tracing` and `log`: its `log` records reach the subscriber only if the host bridges `log` to `tracing`, as `tracing-log` does).
 //!
 //! ## 5. Tier 3: migrations
 //!

@@ -88,8 +88,11 @@ fn worker_threads() -> usize {
 }
 
 /// The runtime to spawn on: inside a call into a dialect (the SDK enters the dialect's runtime
-/// around every entry point and every poll), that dialect's; outside any call, a runtime of
-/// the SDK's own, built on first use.
+/// around every entry point and every poll) and on its runtime's threads, that dialect's.
+/// Outside them, the tokio runtime the calling thread is in — in a host that links the
+/// dialect statically, the host's — and on a thread in none, a runtime of the SDK's own,
+/// built on first use (not the dialect's: `shutdown` does not stop it). Call it from the
+/// dialect's code, where it is the dialect's.
 ///
 /// ```
 /// let handle = flowdb_plugin_sdk::runtime::handle().expect("runtime starts");

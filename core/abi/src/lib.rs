@@ -48,7 +48,7 @@ pub use crate::config::{
     StatementOutcome, TlsOptions, TransactionBox, UnitOfWork,
 };
 pub use crate::error::{ErrorKind, PluginError, PluginResult};
-pub use crate::linked::{Linkage, LinkedDialect, linked_dialects};
+pub use crate::linked::{Linkage, LinkedDialect, linked_dialects, without_superseded};
 pub use crate::module::{
     HostServices, LogFn, LogLevel, PluginDescription, PluginHealth, PluginModule, PluginModuleRef,
     ROOT_MODULE_BASE_NAME,

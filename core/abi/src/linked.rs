@@ -50,3 +50,32 @@ pub fn linked_dialects() -> Vec<&'static LinkedDialect> {
     linked.sort_by_key(|dialect| (dialect.name, dialect.package));
     linked
 }
+
+/// The registrations that serve: all but those another registration supersedes. A dialect
+/// that itself declares `supersedes` is kept even when another names it (a wrapper that keeps
+/// the name of the dialect it wraps).
+///
+/// ```
+/// use flowdb_abi::{Linkage, LinkedDialect, PluginModuleRef, without_superseded};
+///
+/// fn never(_: Linkage) -> PluginModuleRef { unreachable!() }
+/// static BASE: LinkedDialect = LinkedDialect {
+///     name: "postgresql", package: "pg", version: "1.0.0", supersedes: &[], root_module: never,
+/// };
+/// static PATCHED: LinkedDialect = LinkedDialect {
+///     name: "postgresql", package: "pg-patched", version: "1.0.1", supersedes: &["postgresql"],
+///     root_module: never,
+/// };
+/// let serving = without_superseded(vec![&BASE, &PATCHED]);
+/// assert_eq!(serving.iter().map(|d| d.package).collect::<Vec<_>>(), ["pg-patched"]);
+/// ```
+pub fn without_superseded(linked: Vec<&'static LinkedDialect>) -> Vec<&'static LinkedDialect> {
+    let superseded: Vec<&str> = linked
+        .iter()
+        .flat_map(|dialect| dialect.supersedes.iter().copied())
+        .collect();
+    linked
+        .into_iter()
+        .filter(|dialect| !dialect.supersedes.is_empty() || !superseded.contains(&dialect.name))
+        .collect()
+}

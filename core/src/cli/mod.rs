@@ -41,7 +41,8 @@ away (`| head`), as for a process SIGPIPE ends.";
 #[derive(Debug, Parser)]
 #[command(name = "flowdb", version, about, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
-    /// Look for plugins here first (a directory or a manifest file); repeatable.
+    /// Look for plugins here first, after the dialects built into the binary (a directory or a
+    /// manifest file); repeatable.
     #[arg(long = "plugin-path", global = true, value_name = "PATH")]
     plugin_paths: Vec<PathBuf>,
 

@@ -377,6 +377,9 @@ fn print_info(report: &PluginReport, verbose: bool) {
     outln!("capabilities:  {}", report.capabilities.join(", "));
     outln!("search tier:   {}", report.tier);
     outln!("manifest:      {}", manifest_column(report));
+    if let Some(package) = &report.built_in {
+        outln!("built into:    this binary, by the crate {package}");
+    }
     if let Some(library) = &report.library_path {
         outln!("library:       {}", library.display());
     }

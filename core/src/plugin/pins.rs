@@ -16,6 +16,10 @@
 //! `flowdb plugins list` prints each library's digest, ready to paste. A configuration file
 //! whose pins cannot be read refuses every plugin rather than none: an operator who pinned
 //! means to be protected, and a typo must not switch the protection off.
+//!
+//! Pins guard files. A dialect built into the binary (`flowdb plugins list`: tier
+//! `built-in`) is not a file on the search path and is not pinned: what vouches for it is the
+//! binary itself.
 
 use std::collections::BTreeMap;
 use std::io::Read as _;

@@ -46,7 +46,8 @@ pub enum PluginStatus {
     InvalidManifest,
     /// Every scheme it claims is served by a plugin earlier in the search order.
     Shadowed,
-    /// The library could not be opened or initialised.
+    /// The library could not be opened or initialised, or (a built-in dialect) it clashes
+    /// with another built-in over a scheme.
     Failed,
     /// It panicked; it refuses further calls until the process restarts.
     Poisoned,
@@ -214,10 +215,12 @@ impl PluginRegistry {
         }
     }
 
-    /// Reads every manifest on the search path. Nothing is loaded yet, and no library is
-    /// pinned: see [`with_pins`](Self::with_pins).
+    /// Reads every manifest on the search path. No library is opened yet, and none is pinned:
+    /// see [`with_pins`](Self::with_pins).
     ///
-    /// The dialects built into this binary come first (the `built-in` tier).
+    /// The dialects built into this binary come first (the `built-in` tier); each is asked to
+    /// describe itself (its own code, in this process), not yet initialised. Pins do not apply
+    /// to them: they are part of the binary, not files on the search path.
     pub fn discover(search: SearchPath) -> PluginRegistry {
         Self::discover_from(built_in_candidates(), search)
     }
@@ -437,9 +440,9 @@ impl PluginRegistry {
                     failure.reason()
                 )),
             }
-            // Built-in dialects that clash over this scheme: no plugin file may stand in for
-            // the build's mistake.
-            if candidate.refused.is_some() {
+            // A built-in dialect that cannot serve the scheme (it failed, or clashes with another
+            // built-in): no plugin file may stand in for the code the binary was built with.
+            if candidate.built_in.is_some() {
                 let clashing = self.candidates.iter().filter(|other| {
                     other.refused.is_some()
                         && !std::ptr::eq(*other, candidate)
@@ -498,11 +501,14 @@ impl PluginRegistry {
                 Ok(manifest) => manifest,
                 Err(reason) => {
                     reports.push(PluginReport {
-                        name: candidate
-                            .manifest_path
-                            .as_deref()
-                            .map(manifest_stem)
-                            .unwrap_or_default(),
+                        name: match candidate.built_in {
+                            Some(linked) => linked.name.to_owned(),
+                            None => candidate
+                                .manifest_path
+                                .as_deref()
+                                .map(manifest_stem)
+                                .unwrap_or_default(),
+                        },
                         version: None,
                         sdk_version: None,
                         contract_version: None,
@@ -513,7 +519,11 @@ impl PluginRegistry {
                         built_in: candidate.built_in_package().map(str::to_owned),
                         library_path: None,
                         sha256: None,
-                        status: PluginStatus::InvalidManifest,
+                        status: if candidate.built_in.is_some() {
+                            PluginStatus::Failed
+                        } else {
+                            PluginStatus::InvalidManifest
+                        },
                         reason: Some(reason.clone()),
                         shadowed_by: None,
                         layout_report: None,
@@ -544,6 +554,14 @@ impl PluginRegistry {
                 shadowed_by: None,
                 layout_report: None,
             };
+            if let Some(refused) = &candidate.refused {
+                // It serves nothing, and no file serves its schemes in its place.
+                claim(&mut served, manifest, candidate);
+                report.status = PluginStatus::Failed;
+                report.reason = Some(refused.clone());
+                reports.push(report);
+                continue;
+            }
             if let Some(owner) = manifest
                 .schemes
                 .iter()
@@ -609,41 +627,49 @@ impl PluginRegistry {
 }
 
 fn claim(served: &mut HashMap<String, String>, manifest: &Manifest, candidate: &PluginCandidate) {
+    let refused = if candidate.refused.is_some() {
+        ", which is refused: see its reason"
+    } else {
+        ""
+    };
     for scheme in &manifest.schemes {
         served
             .entry(scheme.clone())
-            .or_insert_with(|| format!("`{}` ({})", manifest.name, candidate.location()));
+            .or_insert_with(|| format!("`{}` ({}{refused})", manifest.name, candidate.location()));
     }
 }
 
 /// The dialects linked into this binary, as candidates of the built-in tier. A built-in that
 /// claims a scheme another built-in claims too is refused, naming the other.
 fn built_in_candidates() -> Vec<PluginCandidate> {
-    let mut candidates: Vec<PluginCandidate> = flowdb_abi::linked_dialects()
-        .into_iter()
-        .map(|linked| {
-            let manifest = built_in_module(linked)
-                .and_then(built_in_description)
-                .map(|description| built_in_manifest(&description))
-                .map_err(|failure| failure.reason().to_owned());
-            PluginCandidate {
-                manifest_path: None,
-                tier: SearchTier::BuiltIn,
-                manifest,
-                built_in: Some(linked),
-                refused: None,
-                state: OnceLock::new(),
-            }
-        })
-        .collect();
-    let claims: Vec<(String, Vec<String>, &'static str)> = candidates
+    // A wrapper crate's registration stands in for the one it supersedes, as in its library.
+    let mut candidates: Vec<PluginCandidate> =
+        flowdb_abi::without_superseded(flowdb_abi::linked_dialects())
+            .into_iter()
+            .map(|linked| {
+                let manifest = built_in_module(linked)
+                    .and_then(built_in_description)
+                    .map(|description| built_in_manifest(&description))
+                    .map_err(|failure| failure.reason().to_owned());
+                PluginCandidate {
+                    manifest_path: None,
+                    tier: SearchTier::BuiltIn,
+                    manifest,
+                    built_in: Some(linked),
+                    refused: None,
+                    state: OnceLock::new(),
+                }
+            })
+            .collect();
+    let claims: Vec<(String, Vec<String>, String)> = candidates
         .iter()
         .filter_map(|candidate| {
             let manifest = candidate.manifest.as_ref().ok()?;
+            let linked = candidate.built_in?;
             Some((
                 manifest.name.clone(),
                 manifest.schemes.clone(),
-                candidate.built_in_package()?,
+                format!("{} {}", linked.package, linked.version),
             ))
         })
         .collect();

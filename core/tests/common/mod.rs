@@ -47,8 +47,19 @@ pub fn library(crate_name: &str) -> PathBuf {
     path
 }
 
-/// The registry of the built first-party plugins, shared by the tests of one binary.
+/// The registry of the built first-party plugin libraries, shared by the tests of one binary.
+/// A test binary that names a plugin crate has its dialect built in; this registry leaves
+/// built-ins out, so that every test runs the library builds (see [`registry_with_built_ins`]).
 pub fn registry() -> &'static PluginRegistry {
+    static REGISTRY: OnceLock<PluginRegistry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        PluginRegistry::discover_libraries(SearchPath::explicit_only([plugin_dir()]))
+    })
+}
+
+/// The registry a host gets: the dialects built into this test binary first, then the built
+/// plugin libraries.
+pub fn registry_with_built_ins() -> &'static PluginRegistry {
     static REGISTRY: OnceLock<PluginRegistry> = OnceLock::new();
     REGISTRY.get_or_init(|| PluginRegistry::discover(SearchPath::explicit_only([plugin_dir()])))
 }
